@@ -1,5 +1,5 @@
 // Runs the benchmarks: `npm run bench` runs them all, `npm run bench -- NAME` those
-// whose file name (bench/NAME.bench.ts) or result name starts with NAME. Each result is
+// whose file name (bench/NAME.bench.ts) starts with NAME. Each result is
 // printed as one JSON line {"bench","value","unit","target"} for programs to read.
 import { readdirSync } from 'node:fs';
 
