@@ -41,4 +41,14 @@ export {
 export { denialReason, explainDenial, POLICY_TYPE_LABELS, type ExplainOptions } from './explain.ts';
 export { toSimulatorResult, type SimulatorEvaluationResult } from './simulator.ts';
 
-// ---- Validation (validate*.ts, catalog.ts, managed-policies.ts): exports wired in by the lead. ----
+// Validation is separate from evaluation: it works on the document text and gives
+// AWS's MalformedPolicyDocument messages.
+export {
+  checkPolicySize,
+  policySize,
+  POLICY_SIZE_LIMITS,
+  validatePolicy,
+  type PolicySizeTarget,
+  type PolicyValidation,
+  type ValidateOptions,
+} from './validate.ts';
