@@ -18,8 +18,8 @@ export interface ResponseContext {
 
 export interface ProtocolCodec {
   readonly protocol: ProtocolName;
-  /** The error code this protocol's services use for model validation failures. */
-  readonly validationErrorCode: string;
+  /** The error code the model's service uses for validation failures (it varies on rest-json). */
+  validationErrorCode(model: ServiceModel): string;
   /** The error code for an operation name the model does not have. */
   readonly unknownOperationCode: string;
 
