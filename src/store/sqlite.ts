@@ -1,0 +1,145 @@
+// The embedded store: one SQLite file through Node's built-in node:sqlite (no native
+// addon to build). Durability settings: WAL journal, and synchronous=FULL so a write
+// is on disk before its promise resolves and survives a crash or power loss.
+// Transactions start with BEGIN IMMEDIATE, taking the write lock up front, so another
+// process on the same file waits (busy timeout) instead of failing mid-transaction.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { SchemaVersionError } from './errors.ts';
+import { SerializedStore, type KeyRange, type Row, type SyncEngine } from './serialized.ts';
+import type { Store } from './store.ts';
+
+const BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * MIGRATIONS[i] takes the schema from version i to i + 1. Append only: a database
+ * records its version, and on open the missing steps run in one transaction.
+ */
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE documents (
+     collection TEXT NOT NULL,
+     key        TEXT NOT NULL,
+     value      TEXT NOT NULL, -- JSON
+     version    INTEGER NOT NULL,
+     PRIMARY KEY (collection, key)
+   );
+   -- One row: the store-wide version counter (never reset, so versions are never reused).
+   CREATE TABLE version_counter (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL);
+   INSERT INTO version_counter VALUES (1, 0);`,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+export function openSqliteStore(path: string): Store {
+  return new SerializedStore(new SqliteEngine(path));
+}
+
+class SqliteEngine implements SyncEngine {
+  readonly #db: DatabaseSync;
+  readonly #statements = new Map<string, StatementSync>();
+
+  constructor(path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.#db = new DatabaseSync(path, { timeout: BUSY_TIMEOUT_MS });
+    try {
+      this.#db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;');
+      migrate(this.#db);
+    } catch (error) {
+      this.#db.close();
+      throw error;
+    }
+  }
+
+  read(collection: string, key: string): Row | undefined {
+    return this.#statement('SELECT key, value AS json, version FROM documents WHERE collection = ? AND key = ?').get(
+      collection,
+      key,
+    ) as Row | undefined;
+  }
+
+  write(collection: string, key: string, json: string, version: number): void {
+    this.#statement(
+      `INSERT INTO documents (collection, key, value, version) VALUES (?, ?, ?, ?)
+       ON CONFLICT (collection, key) DO UPDATE SET value = excluded.value, version = excluded.version`,
+    ).run(collection, key, json, version);
+  }
+
+  remove(collection: string, key: string): boolean {
+    return this.#statement('DELETE FROM documents WHERE collection = ? AND key = ?').run(collection, key).changes > 0;
+  }
+
+  scan(collection: string, range: KeyRange, limit: number | undefined): Row[] {
+    const sql = `SELECT key, value AS json, version FROM documents WHERE ${rangeCondition(range)} ORDER BY key LIMIT ?`;
+    // LIMIT -1 is SQLite for "no limit".
+    return this.#statement(sql).all(...rangeParameters(collection, range), limit ?? -1) as unknown as Row[];
+  }
+
+  count(collection: string, range: KeyRange): number {
+    const sql = `SELECT count(*) AS n FROM documents WHERE ${rangeCondition(range)}`;
+    return (this.#statement(sql).get(...rangeParameters(collection, range)) as { n: number }).n;
+  }
+
+  nextVersion(): number {
+    return (this.#statement('UPDATE version_counter SET value = value + 1 RETURNING value').get() as { value: number }).value;
+  }
+
+  begin(): void {
+    this.#db.exec('BEGIN IMMEDIATE');
+  }
+
+  commit(): void {
+    this.#db.exec('COMMIT');
+  }
+
+  rollback(): void {
+    if (this.#db.isTransaction) this.#db.exec('ROLLBACK');
+  }
+
+  wipe(): void {
+    this.#db.exec('DELETE FROM documents');
+  }
+
+  close(): void {
+    this.#statements.clear();
+    this.#db.close();
+  }
+
+  /** Prepared once per SQL text; the few shapes of range query are each their own text. */
+  #statement(sql: string): StatementSync {
+    let statement = this.#statements.get(sql);
+    if (!statement) this.#statements.set(sql, (statement = this.#db.prepare(sql)));
+    return statement;
+  }
+}
+
+// TEXT compares with memcmp on UTF-8 here (BINARY collation), i.e. in code point order,
+// the order compareKeys defines; the range keeps the primary key index usable.
+function rangeCondition({ lowInclusive, high }: KeyRange): string {
+  return `collection = ? AND key ${lowInclusive ? '>=' : '>'} ?${high === undefined ? '' : ' AND key < ?'}`;
+}
+
+function rangeParameters(collection: string, { low, high }: KeyRange): string[] {
+  return high === undefined ? [collection, low] : [collection, low, high];
+}
+
+function migrate(db: DatabaseSync): void {
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
+    const row = db.prepare('SELECT version FROM schema_version').get() as { version: number } | undefined;
+    const current = row?.version ?? 0;
+    if (current > SCHEMA_VERSION) {
+      throw new SchemaVersionError(
+        `the database has schema version ${current}, newer than this Bulwark knows (${SCHEMA_VERSION}); use a newer Bulwark`,
+      );
+    }
+    for (const step of MIGRATIONS.slice(current)) db.exec(step);
+    if (!row) db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(SCHEMA_VERSION);
+    else if (current < SCHEMA_VERSION) db.prepare('UPDATE schema_version SET version = ?').run(SCHEMA_VERSION);
+    db.exec('COMMIT');
+  } catch (error) {
+    if (db.isTransaction) db.exec('ROLLBACK');
+    throw error;
+  }
+}
