@@ -1,0 +1,154 @@
+// How IAM's state is laid out in the store. Every IAM area (identities, policies,
+// credentials, providers, reports) reads and writes these records, so the layout is
+// defined once, here.
+//
+// Keys start with the account id, so one account's entities list together. IAM names
+// are unique case-insensitively ("Bob" and "bob" are the same user), so keys use the
+// lower-cased name while records keep the name as created. Dates are ISO strings.
+
+export const COLLECTIONS = {
+  users: 'iam.users', // ACCOUNT/username -> UserRecord
+  groups: 'iam.groups', // ACCOUNT/groupname -> GroupRecord
+  roles: 'iam.roles', // ACCOUNT/rolename -> RoleRecord
+  policies: 'iam.policies', // ACCOUNT/policyname -> ManagedPolicyRecord (customer managed)
+  /** Which entities a managed policy is attached to: ACCOUNT/POLICYARN/KIND/name -> AttachmentRecord. */
+  attachments: 'iam.policy-attachments',
+  /** Inline policies: ACCOUNT/KIND/entityname/policyname -> InlinePolicyRecord. */
+  inlinePolicies: 'iam.inline-policies',
+  /** Group membership, both ways: ACCOUNT/g/group/user and ACCOUNT/u/user/group -> MembershipRecord. */
+  memberships: 'iam.group-memberships',
+  instanceProfiles: 'iam.instance-profiles', // ACCOUNT/profilename -> InstanceProfileRecord
+  /** Every unique id Bulwark issued (AIDA..., AROA..., ...) -> where the entity lives. */
+  uniqueIds: 'iam.unique-ids',
+  accountAliases: 'iam.account-aliases', // ACCOUNT -> { alias }; also alias -> { accountId } in aliasOwners
+  aliasOwners: 'iam.alias-owners',
+  /** DeleteServiceLinkedRole tasks: DELETIONTASKID -> ServiceLinkedRoleDeletionRecord. */
+  serviceLinkedRoleDeletions: 'iam.slr-deletions',
+  /** ACCOUNT -> RootUserRecord (when GetUser first saw the account's root user). */
+  rootUsers: 'iam.root-users',
+} as const;
+
+export type EntityKind = 'user' | 'group' | 'role';
+
+export interface Tag {
+  Key: string;
+  Value: string;
+}
+
+interface EntityBase {
+  accountId: string;
+  path: string;
+  arn: string;
+  createDate: string;
+  tags: Tag[];
+}
+
+export interface UserRecord extends EntityBase {
+  userName: string;
+  userId: string;
+  permissionsBoundary?: string; // policy ARN
+  passwordLastUsed?: string;
+}
+
+export interface GroupRecord extends Omit<EntityBase, 'tags'> {
+  groupName: string;
+  groupId: string;
+}
+
+export interface RoleRecord extends EntityBase {
+  roleName: string;
+  roleId: string;
+  assumeRolePolicyDocument: string; // as given (AWS returns it URL-encoded on the wire)
+  description?: string;
+  maxSessionDuration: number;
+  permissionsBoundary?: string;
+  lastUsed?: { date: string; region: string };
+  /** Set for service-linked roles: the service principal that owns it. */
+  serviceLinkedTo?: string;
+}
+
+export interface PolicyVersionRecord {
+  versionId: string; // v1, v2, ...
+  document: string;
+  createDate: string;
+}
+
+export interface ManagedPolicyRecord {
+  accountId: string;
+  policyName: string;
+  policyId: string;
+  arn: string;
+  path: string;
+  description?: string;
+  defaultVersionId: string;
+  /** Next version number to issue: version ids are never reused. */
+  nextVersion: number;
+  versions: PolicyVersionRecord[];
+  attachmentCount: number;
+  permissionsBoundaryUsageCount: number;
+  createDate: string;
+  updateDate: string;
+  tags: Tag[];
+}
+
+export interface AttachmentRecord {
+  policyArn: string;
+  kind: EntityKind;
+  name: string; // entity name as created
+  entityId: string;
+}
+
+export interface InlinePolicyRecord {
+  kind: EntityKind;
+  entityName: string;
+  policyName: string;
+  document: string;
+}
+
+export interface MembershipRecord {
+  groupName: string;
+  userName: string;
+}
+
+export interface InstanceProfileRecord extends EntityBase {
+  instanceProfileName: string;
+  instanceProfileId: string;
+  roleNames: string[];
+}
+
+export interface UniqueIdRecord {
+  accountId: string;
+  kind: EntityKind | 'policy' | 'instance-profile' | 'server-certificate' | 'access-key';
+  name: string;
+}
+
+/** The store key of a named entity: account, then the case-folded name. */
+export function entityKey(accountId: string, name: string): string {
+  return `${accountId}/${name.toLowerCase()}`;
+}
+
+export function inlinePolicyKey(accountId: string, kind: EntityKind, entityName: string, policyName: string): string {
+  return `${accountId}/${kind}/${entityName.toLowerCase()}/${policyName.toLowerCase()}`;
+}
+
+export function attachmentKey(accountId: string, policyArn: string, kind: EntityKind, name: string): string {
+  return `${accountId}/${policyArn}/${kind}/${name.toLowerCase()}`;
+}
+
+/** Both keys of one group membership (lower-cased names, as every key). */
+export function membershipKeys(accountId: string, groupName: string, userName: string): { byGroup: string; byUser: string } {
+  const group = groupName.toLowerCase();
+  const user = userName.toLowerCase();
+  return { byGroup: `${accountId}/g/${group}/${user}`, byUser: `${accountId}/u/${user}/${group}` };
+}
+
+export interface ServiceLinkedRoleDeletionRecord {
+  accountId: string;
+  roleName: string;
+  status: 'SUCCEEDED' | 'IN_PROGRESS' | 'FAILED' | 'NOT_STARTED';
+  createDate: string;
+}
+
+export interface RootUserRecord {
+  createDate: string;
+}
