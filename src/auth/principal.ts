@@ -1,0 +1,66 @@
+// Who is calling: every identity type Bulwark knows, with the forms
+// sts:GetCallerIdentity returns (account, ARN, user id). Data only.
+
+interface PrincipalBase {
+  accountId: string;
+  arn: string;
+  /** GetCallerIdentity's UserId: the account id for root, AIDA... for users, AROA...:session for roles. */
+  userId: string;
+}
+
+export interface RootPrincipal extends PrincipalBase {
+  type: 'Root';
+}
+
+export interface IamUserPrincipal extends PrincipalBase {
+  type: 'IAMUser';
+  userName: string;
+  path: string;
+}
+
+export interface AssumedRolePrincipal extends PrincipalBase {
+  type: 'AssumedRole';
+  roleName: string;
+  roleId: string;
+  roleArn: string;
+  rolePath: string;
+  sessionName: string;
+  issuedAt: string;
+  sourceIdentity?: string;
+  sessionTags?: Record<string, string>;
+  mfaAuthenticated?: boolean;
+}
+
+export interface FederatedUserPrincipal extends PrincipalBase {
+  type: 'FederatedUser';
+  federatedUserName: string;
+  /** The IAM user whose credentials called GetFederationToken. */
+  callerArn: string;
+  issuedAt: string;
+}
+
+export interface AwsServicePrincipal extends PrincipalBase {
+  type: 'AWSService';
+  /** e.g. 'cloudtrail.amazonaws.com'. */
+  service: string;
+}
+
+export interface AnonymousPrincipal extends PrincipalBase {
+  type: 'Anonymous';
+}
+
+export type Principal =
+  | RootPrincipal
+  | IamUserPrincipal
+  | AssumedRolePrincipal
+  | FederatedUserPrincipal
+  | AwsServicePrincipal
+  | AnonymousPrincipal;
+
+export function rootPrincipal(accountId: string): RootPrincipal {
+  return { type: 'Root', accountId, arn: `arn:aws:iam::${accountId}:root`, userId: accountId };
+}
+
+export function anonymousPrincipal(accountId: string): AnonymousPrincipal {
+  return { type: 'Anonymous', accountId, arn: '*', userId: 'anonymous' };
+}

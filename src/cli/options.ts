@@ -1,0 +1,127 @@
+// `bulwark start` options: each is a flag and a BULWARK_* environment variable, the
+// flag winning. One table drives parsing, validation and --help.
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { LOG_LEVELS, type LogLevel } from '../lib/log.ts';
+import type { AuthMode, Settings } from '../server/settings.ts';
+
+interface OptionSpec {
+  flag: string;
+  env: string;
+  help: string;
+  /** Turns the raw text into the setting, or throws with a message naming the problem. */
+  read(text: string): unknown;
+}
+
+export class UsageError extends Error {}
+
+const AUTH_MODES: readonly AuthMode[] = ['permissive', 'strict'];
+
+function oneOf<T extends string>(name: string, allowed: readonly T[]) {
+  return (text: string): T => {
+    if (!(allowed as readonly string[]).includes(text)) {
+      throw new UsageError(`--${name} must be one of ${allowed.join(', ')} (got '${text}')`);
+    }
+    return text as T;
+  };
+}
+
+function port(text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n > 65535) throw new UsageError(`--port must be a number from 0 to 65535 (got '${text}')`);
+  return n;
+}
+
+function accountId(text: string): string {
+  if (!/^\d{12}$/.test(text)) throw new UsageError(`--account-id must be 12 digits (got '${text}')`);
+  return text;
+}
+
+function region(text: string): string {
+  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(text)) throw new UsageError(`--region must look like us-east-1 (got '${text}')`);
+  return text;
+}
+
+function storeUrl(text: string): string {
+  if (text === 'memory:' || /^sqlite:.+/.test(text)) return text;
+  throw new UsageError(`--store must be sqlite:PATH or memory: (got '${text}')`);
+}
+
+const SPECS: Record<keyof Settings, OptionSpec> = {
+  port: { flag: 'port', env: 'BULWARK_PORT', help: 'port to listen on (default 4566)', read: port },
+  host: {
+    flag: 'host',
+    env: 'BULWARK_HOST',
+    help: 'interface to listen on (default 127.0.0.1; 0.0.0.0 exposes Bulwark to the network)',
+    read: (t) => t,
+  },
+  dataDir: { flag: 'data-dir', env: 'BULWARK_DATA_DIR', help: 'state directory (default ./.bulwark)', read: (t) => resolve(t) },
+  store: {
+    flag: 'store',
+    env: 'BULWARK_STORE',
+    help: 'sqlite:PATH or memory: (default sqlite:DATA_DIR/bulwark.db)',
+    read: storeUrl,
+  },
+  region: { flag: 'region', env: 'BULWARK_REGION', help: 'default region (default us-east-1)', read: region },
+  accountId: {
+    flag: 'account-id',
+    env: 'BULWARK_ACCOUNT_ID',
+    help: 'default account id (default 123456789012)',
+    read: accountId,
+  },
+  auth: {
+    flag: 'auth',
+    env: 'BULWARK_AUTH',
+    help: 'permissive: unknown access keys act as the root user; strict: they are rejected (default permissive)',
+    read: oneOf('auth', AUTH_MODES),
+  },
+  logLevel: {
+    flag: 'log-level',
+    env: 'BULWARK_LOG_LEVEL',
+    help: `one of ${LOG_LEVELS.join(', ')} (default info)`,
+    read: oneOf<LogLevel>('log-level', LOG_LEVELS),
+  },
+};
+
+const DEFAULTS = {
+  port: 4566,
+  host: '127.0.0.1',
+  dataDir: resolve('.bulwark'),
+  region: 'us-east-1',
+  accountId: '123456789012',
+  auth: 'permissive',
+  logLevel: 'info',
+} as const;
+
+/** Settings from flags, then BULWARK_* variables, then defaults. Throws UsageError. */
+export function readSettings(args: string[], env: NodeJS.ProcessEnv): Settings {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      options: Object.fromEntries(Object.values(SPECS).map((s) => [s.flag, { type: 'string' as const }])),
+      strict: true,
+      allowPositionals: false,
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const values: Partial<Record<keyof Settings, unknown>> = {};
+  for (const [key, spec] of Object.entries(SPECS) as [keyof Settings, OptionSpec][]) {
+    const text = (parsed.values[spec.flag] as string | undefined) ?? env[spec.env];
+    if (text !== undefined && text !== '') values[key] = spec.read(text);
+  }
+  const dataDir = (values.dataDir as string | undefined) ?? DEFAULTS.dataDir;
+  return {
+    ...DEFAULTS,
+    ...values,
+    dataDir,
+    store: (values.store as string | undefined) ?? `sqlite:${join(dataDir, 'bulwark.db')}`,
+  } as Settings;
+}
+
+export function optionsHelp(): string {
+  return Object.values(SPECS)
+    .map((s) => `  --${s.flag.padEnd(12)} ${s.env.padEnd(19)} ${s.help}`)
+    .join('\n');
+}

@@ -1,0 +1,162 @@
+// The one path every request takes (DESIGN.md): route -> authenticate -> parse ->
+// validate -> execute -> serialize -> log. No service does any of this itself.
+import { randomUUID } from 'node:crypto';
+import { authenticate, credentialScopeOf, type CredentialResolver } from '../auth/index.ts';
+import type { Principal } from '../auth/principal.ts';
+import type { Clock } from '../lib/clock.ts';
+import type { Logger } from '../lib/log.ts';
+import type { Input } from '../protocol/codec.ts';
+import { codecFor } from '../protocol/codecs.ts';
+import { AwsError, notImplemented } from '../protocol/errors.ts';
+import type { HttpRequest, HttpResponse } from '../protocol/http.ts';
+import type { OperationModel, ServiceModel } from '../protocol/model.ts';
+import { fillIdempotencyTokens, validateOperationInput, validationFailure } from '../protocol/validate.ts';
+import type { ServiceDefinition } from '../services/service.ts';
+import type { Store } from '../store/store.ts';
+import type { Router } from './route.ts';
+import type { Settings } from './settings.ts';
+
+export interface PipelineDeps {
+  settings: Settings;
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  router: Router;
+  services: ReadonlyMap<string, ServiceDefinition>;
+  credentials: CredentialResolver;
+}
+
+/** What the log line and, later, the CloudTrail record know about a finished call. */
+interface CallRecord {
+  requestId: string;
+  service?: string;
+  operation?: string;
+  principal?: Principal;
+  status: number;
+  errorCode?: string;
+}
+
+export class Pipeline {
+  readonly #deps: PipelineDeps;
+
+  constructor(deps: PipelineDeps) {
+    this.#deps = deps;
+  }
+
+  async handle(request: HttpRequest): Promise<HttpResponse> {
+    const started = performance.now();
+    const record: CallRecord = { requestId: randomUUID(), status: 0 };
+    const response = await this.#dispatch(request, record);
+    record.status = response.status;
+    this.#log(record, performance.now() - started);
+    return response;
+  }
+
+  async #dispatch(request: HttpRequest, record: CallRecord): Promise<HttpResponse> {
+    const { router, settings } = this.#deps;
+    let scope;
+    try {
+      scope = credentialScopeOf(request);
+    } catch {
+      scope = undefined; // a malformed signature is reported by authenticate, once routed
+    }
+    const route = router.route(request, scope?.service);
+    if (!route) return unroutable(record);
+    const { model } = route;
+    const codec = codecFor(route.protocol);
+    record.service = model.name;
+    const context = { requestId: record.requestId };
+    try {
+      // The operation is resolved before authentication because a few operations are
+      // anonymous; an unknown operation is reported only once the caller is known.
+      let operation: OperationModel | undefined;
+      let unknownOperation: unknown;
+      try {
+        operation = codec.operationOf(model, request);
+        record.operation = operation.name;
+      } catch (error) {
+        unknownOperation = error;
+      }
+      const service = this.#deps.services.get(model.name);
+      const auth = await authenticate(request, {
+        flavor: route.protocol === 'query' || route.protocol === 'ec2' ? 'query' : 'json',
+        mode: settings.auth,
+        credentials: this.#deps.credentials,
+        now: this.#deps.clock.now(),
+        defaultAccountId: settings.accountId,
+        allowAnonymous: operation !== undefined && (service?.anonymousOperations?.has(operation.name) ?? false),
+      });
+      record.principal = auth.principal;
+      if (!operation) throw unknownOperation;
+
+      const input = this.#validated(model, operation, codec.parse(model, operation, request), codec.validationErrorCode(model));
+      const handler = service?.handlers[operation.name];
+      if (!handler) throw notImplemented(model.metadata.serviceId, operation.name);
+      const output = await handler(input, {
+        requestId: record.requestId,
+        principal: auth.principal,
+        accessKeyId: auth.accessKeyId,
+        region: auth.region ?? settings.region,
+        now: this.#deps.clock.now(),
+        clock: this.#deps.clock,
+        store: this.#deps.store,
+        defaultAccountId: settings.accountId,
+      });
+      return codec.serialize(model, operation, output ?? {}, context);
+    } catch (error) {
+      const awsError = this.#asAwsError(error, record);
+      record.errorCode = awsError.code;
+      return codec.serializeError(model, awsError, context);
+    }
+  }
+
+  #validated(model: ServiceModel, operation: OperationModel, parsed: Input, errorCode: string): Input {
+    if (!operation.input) return parsed;
+    const input = fillIdempotencyTokens(model, operation.input.shape, parsed) as Input;
+    const violations = validateOperationInput(model, operation, input);
+    if (violations.length > 0) throw validationFailure(errorCode, violations);
+    return input;
+  }
+
+  #asAwsError(error: unknown, record: CallRecord): AwsError {
+    if (error instanceof AwsError) return error;
+    this.#deps.logger.error('unhandled error', {
+      requestId: record.requestId,
+      service: record.service,
+      operation: record.operation,
+      error: error instanceof Error ? error.stack : String(error),
+    });
+    return new AwsError('InternalFailure', 'The request processing has failed because of an unknown error.', {
+      status: 500,
+      senderFault: false,
+    });
+  }
+
+  #log(record: CallRecord, latencyMs: number): void {
+    const { logger } = this.#deps;
+    if (!logger.enabled('info')) return;
+    logger.info('request', {
+      requestId: record.requestId,
+      service: record.service,
+      operation: record.operation,
+      status: record.status,
+      errorCode: record.errorCode,
+      latencyMs: Math.round(latencyMs * 100) / 100,
+      principal: record.principal?.arn,
+    });
+  }
+}
+
+/** Nothing in the request says which AWS service it is for. */
+function unroutable(record: CallRecord): HttpResponse {
+  record.errorCode = 'UnknownOperationException';
+  return {
+    status: 400,
+    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': record.requestId },
+    body: JSON.stringify({
+      __type: 'UnknownOperationException',
+      message:
+        'Bulwark could not tell which AWS service this request is for: sign it with SigV4 (the credential scope names the service) or send X-Amz-Target.',
+    }),
+  };
+}

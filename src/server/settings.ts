@@ -1,0 +1,17 @@
+// The settings a Bulwark server runs with. Each is a `bulwark start` flag and a
+// BULWARK_* environment variable (src/cli/options.ts); health shows those in force.
+import type { LogLevel } from '../lib/log.ts';
+
+export type AuthMode = 'permissive' | 'strict';
+
+export interface Settings {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** `sqlite:PATH` or `memory:`. */
+  store: string;
+  region: string;
+  accountId: string;
+  auth: AuthMode;
+  logLevel: LogLevel;
+}

@@ -1,0 +1,7 @@
+// Every service Bulwark speaks. A vendored model without a definition here still
+// routes: its operations answer 501 Not Implemented, naming themselves.
+import type { ServiceDefinition } from './service.ts';
+import { iam } from './iam/index.ts';
+import { sts } from './sts/index.ts';
+
+export const SERVICES: readonly ServiceDefinition[] = [iam, sts];

@@ -1,0 +1,16 @@
+// AWS Security Token Service.
+import type { ServiceDefinition } from '../service.ts';
+import type { Operations } from '../../protocol/types/sts.ts';
+import type { Handlers } from '../handlers.ts';
+
+const handlers: Handlers<Operations> = {
+  GetCallerIdentity(_input, { principal }) {
+    return { UserId: principal.userId, Account: principal.accountId, Arn: principal.arn };
+  },
+};
+
+export const sts: ServiceDefinition = {
+  model: 'sts',
+  handlers,
+  anonymousOperations: new Set(['AssumeRoleWithWebIdentity', 'AssumeRoleWithSAML']),
+};

@@ -1,0 +1,43 @@
+// Starts a real Bulwark server for a test file: in-process, on a free loopback port,
+// with an in-memory store. Call `stop()` in an `after` hook.
+import { startServer, type RunningServer } from '../../src/server/server.ts';
+import type { Settings } from '../../src/server/settings.ts';
+
+export const TEST_ACCOUNT = '123456789012';
+export const TEST_REGION = 'us-east-1';
+
+export function testSettings(overrides: Partial<Settings> = {}): Settings {
+  return {
+    port: 0,
+    host: '127.0.0.1',
+    dataDir: '/nonexistent-bulwark-test-dir',
+    store: 'memory:',
+    region: TEST_REGION,
+    accountId: TEST_ACCOUNT,
+    auth: 'permissive',
+    logLevel: 'silent',
+    ...overrides,
+  };
+}
+
+export function startTestServer(overrides: Partial<Settings> = {}): Promise<RunningServer> {
+  return startServer(testSettings(overrides));
+}
+
+/** Credentials Bulwark did not issue: permissive mode takes them as the default account's root. */
+export const DUMMY_CREDENTIALS = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
+
+/** Environment for the AWS CLI and boto3 child processes pointed at a test server. */
+export function awsEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    AWS_ACCESS_KEY_ID: DUMMY_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: DUMMY_CREDENTIALS.secretAccessKey,
+    AWS_DEFAULT_REGION: TEST_REGION,
+    AWS_CONFIG_FILE: '/dev/null',
+    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    ...extra,
+  };
+}
