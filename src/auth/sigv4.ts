@@ -2,7 +2,7 @@
 // from exactly what the client signed (its signed headers, the raw query, the body's
 // hash) and the signature recomputed with the stored secret.
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv.html
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import type { HttpRequest } from '../protocol/http.ts';
 
 export const ALGORITHM = 'AWS4-HMAC-SHA256';
@@ -114,17 +114,18 @@ export function stringToSign(input: SignatureInput): string {
 }
 
 // Signing keys change once a day per secret, region and service: derive each once.
-const signingKeys = new Map<string, Buffer>();
+// Kept as KeyObjects: handing node a raw Buffer makes it wrap the key anew each time.
+const signingKeys = new Map<string, KeyObject>();
 const MAX_CACHED_KEYS = 10_000;
 
-function signingKey(secret: string, scope: CredentialScope): Buffer {
+function signingKey(secret: string, scope: CredentialScope): KeyObject {
   const cacheKey = `${secret}\n${scope.date}\n${scope.region}\n${scope.service}`;
   let key = signingKeys.get(cacheKey);
   if (!key) {
     const kDate = createHmac('sha256', `AWS4${secret}`).update(scope.date).digest();
     const kRegion = createHmac('sha256', kDate).update(scope.region).digest();
     const kService = createHmac('sha256', kRegion).update(scope.service).digest();
-    key = createHmac('sha256', kService).update('aws4_request').digest();
+    key = createSecretKey(createHmac('sha256', kService).update('aws4_request').digest());
     if (signingKeys.size >= MAX_CACHED_KEYS) signingKeys.clear();
     signingKeys.set(cacheKey, key);
   }

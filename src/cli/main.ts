@@ -66,9 +66,14 @@ async function start(args: string[]): Promise<number> {
   const stop = (signal: string) => {
     logger.info('shutting down', { signal });
     server.close().then(
-      () => process.exit(0),
+      () => {
+        logger.info('stopped');
+        logger.flush();
+        process.exit(0);
+      },
       (error) => {
         logger.error('shutdown failed', { error: (error as Error).stack });
+        logger.flush();
         process.exit(1);
       },
     );
