@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { GetSessionTokenCommand, STSClient } from '@aws-sdk/client-sts';
 import { KMSClient, ListKeysCommand } from '@aws-sdk/client-kms';
+import { CloudWatchClient, ListDashboardsCommand } from '@aws-sdk/client-cloudwatch';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import type { RunningServer } from '../../src/server/server.ts';
@@ -49,6 +50,22 @@ describe('request pipeline', () => {
       assert.match(e.message, /KMS ListKeys is not implemented/);
       return true;
     });
+  });
+
+  it('answers CloudWatch both as JSON 1.0 (the JS SDK) and as awsquery (form-encoded)', async () => {
+    const cw = new CloudWatchClient({ endpoint: server.url, region: 'us-east-1', credentials: DUMMY_CREDENTIALS });
+    await assert.rejects(cw.send(new ListDashboardsCommand({})), (e: any) => {
+      assert.equal(e.$metadata.httpStatusCode, 501);
+      assert.match(e.message, /CloudWatch ListDashboards is not implemented/);
+      return true;
+    });
+    const res = await signedFetch('monitoring', {
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'Action=ListDashboards&Version=2010-08-01',
+    });
+    const body = await res.text();
+    assert.equal(res.status, 501, body);
+    assert.match(body, /<ErrorResponse xmlns="http:\/\/monitoring\.amazonaws\.com\/doc\/2010-08-01\/">.*CloudWatch ListDashboards is not implemented/);
   });
 
   it('validates input from the model before anything else: ValidationError, 400', async () => {
