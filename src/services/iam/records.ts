@@ -26,6 +26,22 @@ export const COLLECTIONS = {
   serviceLinkedRoleDeletions: 'iam.slr-deletions',
   /** ACCOUNT -> RootUserRecord (when GetUser first saw the account's root user). */
   rootUsers: 'iam.root-users',
+  /** The reverse of `attachments`, keyed by the entity's unique id (stable across renames): ACCOUNT/KIND/ENTITYID/POLICYARN -> EntityAttachmentRecord. */
+  entityAttachments: 'iam.entity-attachments',
+  /** Per-account use of AWS managed policies (the catalog itself is not copied): ACCOUNT/POLICYARN -> AwsPolicyUsageRecord. */
+  awsPolicyUsage: 'iam.aws-policy-usage',
+  /** OpenID Connect providers: ACCOUNT/host/path (as in the ARN, lower-cased) -> OidcProviderRecord. */
+  oidcProviders: 'iam.oidc-providers',
+  /** SAML providers: ACCOUNT/name -> SamlProviderRecord. */
+  samlProviders: 'iam.saml-providers',
+  /** Per-account settings of the reports area: ACCOUNT -> AccountSettingsRecord. */
+  accountSettings: 'iam.account-settings',
+  /** The account's latest credential report: ACCOUNT -> CredentialReportRecord. */
+  credentialReports: 'iam.credential-reports',
+  /** Service last accessed data, written by recordServiceAccess only: ACCOUNT/ENTITYARN/service/Action -> ServiceAccessRecord. */
+  serviceAccess: 'iam.service-access',
+  /** GenerateServiceLastAccessedDetails jobs: ACCOUNT/JOBID -> LastAccessedJobRecord (see reports/last-accessed.ts). */
+  lastAccessedJobs: 'iam.last-accessed-jobs',
 } as const;
 
 export type EntityKind = 'user' | 'group' | 'role';
@@ -151,4 +167,54 @@ export interface ServiceLinkedRoleDeletionRecord {
 
 export interface RootUserRecord {
   createDate: string;
+}
+
+export interface EntityAttachmentRecord {
+  policyArn: string;
+}
+
+export interface AwsPolicyUsageRecord {
+  attachmentCount: number;
+  permissionsBoundaryUsageCount: number;
+}
+
+export function entityAttachmentKey(accountId: string, kind: EntityKind, entityId: string, policyArn: string): string {
+  return `${accountId}/${kind}/${entityId}/${policyArn}`;
+}
+
+export interface OidcProviderRecord {
+  accountId: string;
+  arn: string;
+  /** As AWS returns it: host[/path], without the https:// scheme. */
+  url: string;
+  clientIds: string[];
+  thumbprints: string[];
+  createDate: string;
+  tags: Tag[];
+}
+
+export interface SamlProviderRecord {
+  accountId: string;
+  arn: string;
+  name: string;
+  uuid: string;
+  metadataDocument: string;
+  /** The IdP's signing certificates (base64 DER), for STS AssumeRoleWithSAML. */
+  signingCertificates: string[];
+  entityId: string;
+  validUntil: string;
+  createDate: string;
+  assertionEncryptionMode?: 'Allowed' | 'Required';
+  tags: Tag[];
+}
+
+/** The latest use of one action by one entity (a user, group or role and the principals acting through it). */
+export interface ServiceAccessRecord {
+  entityArn: string;
+  serviceNamespace: string;
+  action: string;
+  /** The principal that made the request (a user, or a role session). */
+  principalArn: string;
+  region: string;
+  date: string;
 }

@@ -1,10 +1,11 @@
 // Permissions boundaries given at CreateUser / CreateRole: the policy must exist (an
-// AWS managed policy, or a customer managed one of the caller's account), and a
-// customer managed policy counts the entities that use it as their boundary
-// (ManagedPolicyRecord.permissionsBoundaryUsageCount, which GetPolicy reports).
+// AWS managed policy, or a customer managed one of the caller's account), and each use
+// is counted where the policies area keeps PermissionsBoundaryUsageCount (customer and
+// AWS managed policies alike).
 import { loadManagedPolicies } from '../../../policy/managed-policies.ts';
 import type { Documents } from '../../../store/store.ts';
 import { invalidInput, noSuchEntity } from '../common.ts';
+import { countBoundaryUse } from '../policies/boundaries.ts';
 import { COLLECTIONS, entityKey, type ManagedPolicyRecord } from '../records.ts';
 
 const AWS_MANAGED_PREFIX = 'arn:aws:iam::aws:policy/';
@@ -21,14 +22,6 @@ async function customerPolicy(docs: Documents, accountId: string, arn: string) {
   const key = entityKey(accountId, match[3]!);
   const entry = await docs.getEntry<ManagedPolicyRecord>(COLLECTIONS.policies, key);
   return entry && entry.value.arn === arn ? { key, record: entry.value } : undefined;
-}
-
-async function adjustUsage(docs: Documents, accountId: string, arn: string, delta: 1 | -1): Promise<boolean> {
-  const policy = await customerPolicy(docs, accountId, arn);
-  if (!policy) return false;
-  const count = Math.max(0, (policy.record.permissionsBoundaryUsageCount ?? 0) + delta);
-  await docs.put(COLLECTIONS.policies, policy.key, { ...policy.record, permissionsBoundaryUsageCount: count });
-  return true;
 }
 
 /**
@@ -49,12 +42,13 @@ export async function useAsBoundary(docs: Documents, accountId: string, arn: str
     const policy = catalog.getByArn(arn);
     // Service-linked role policies cannot be attached to customer entities.
     if (!policy || policy.serviceLinkedRolePolicy) throw notAttachable(arn);
-    return;
+  } else if (!(await customerPolicy(docs, accountId, arn))) {
+    throw notAttachable(arn);
   }
-  if (!(await adjustUsage(docs, accountId, arn, 1))) throw notAttachable(arn);
+  await countBoundaryUse(docs, accountId, arn, 1);
 }
 
 /** Releases a use counted by useAsBoundary (the entity was deleted). */
 export async function releaseBoundary(docs: Documents, accountId: string, arn: string): Promise<void> {
-  if (!arn.startsWith(AWS_MANAGED_PREFIX)) await adjustUsage(docs, accountId, arn, -1);
+  await countBoundaryUse(docs, accountId, arn, -1);
 }
