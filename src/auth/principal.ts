@@ -29,6 +29,8 @@ export interface AssumedRolePrincipal extends PrincipalBase {
   sourceIdentity?: string;
   sessionTags?: Record<string, string>;
   mfaAuthenticated?: boolean;
+  /** Session policies passed when the session was made (inline and managed documents): they cap it. */
+  sessionPolicies?: string[];
 }
 
 export interface FederatedUserPrincipal extends PrincipalBase {
@@ -37,6 +39,8 @@ export interface FederatedUserPrincipal extends PrincipalBase {
   /** The IAM user whose credentials called GetFederationToken. */
   callerArn: string;
   issuedAt: string;
+  /** The session policies of GetFederationToken: the federated user's permissions are their intersection with the caller's. */
+  sessionPolicies?: string[];
 }
 
 export interface AwsServicePrincipal extends PrincipalBase {

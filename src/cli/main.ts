@@ -53,6 +53,7 @@ async function start(args: string[]): Promise<number> {
     url: server.url,
     store: settings.store,
     auth: settings.auth,
+    iamMode: settings.iamMode,
     accountId: settings.accountId,
     region: settings.region,
   });

@@ -3,6 +3,7 @@
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { LOG_LEVELS, type LogLevel } from '../lib/log.ts';
+import type { IamMode } from '../server/authorize.ts';
 import type { AuthMode, Settings } from '../server/settings.ts';
 
 interface OptionSpec {
@@ -16,6 +17,7 @@ interface OptionSpec {
 export class UsageError extends Error {}
 
 const AUTH_MODES: readonly AuthMode[] = ['permissive', 'strict'];
+const IAM_MODES: readonly IamMode[] = ['enforce', 'soft', 'off'];
 
 function oneOf<T extends string>(name: string, allowed: readonly T[]) {
   return (text: string): T => {
@@ -75,6 +77,12 @@ const SPECS: Record<keyof Settings, OptionSpec> = {
     help: 'permissive: unknown access keys act as the root user; strict: they are rejected (default permissive)',
     read: oneOf('auth', AUTH_MODES),
   },
+  iamMode: {
+    flag: 'iam-mode',
+    env: 'BULWARK_IAM_MODE',
+    help: 'enforce: IAM denials are errors; soft: they are logged and let through; off: no authorization (default enforce)',
+    read: oneOf('iam-mode', IAM_MODES),
+  },
   logLevel: {
     flag: 'log-level',
     env: 'BULWARK_LOG_LEVEL',
@@ -90,6 +98,7 @@ const DEFAULTS = {
   region: 'us-east-1',
   accountId: '123456789012',
   auth: 'permissive',
+  iamMode: 'enforce',
   logLevel: 'info',
 } as const;
 

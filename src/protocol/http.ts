@@ -10,6 +10,8 @@ export interface HttpRequest {
   /** Header names in lower case; repeated headers joined with ','. */
   headers: Record<string, string>;
   body: Buffer;
+  /** The client's address as the server saw it (aws:SourceIp). */
+  remoteAddress?: string;
 }
 
 export interface HttpResponse {

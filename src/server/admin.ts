@@ -74,6 +74,7 @@ function health(deps: AdminDeps) {
       region: settings.region,
       accountId: settings.accountId,
       auth: settings.auth,
+      iamMode: settings.iamMode,
       logLevel: settings.logLevel,
     },
     services,

@@ -13,6 +13,7 @@ import type { OperationModel, ServiceModel } from '../protocol/model.ts';
 import { fillIdempotencyTokens, validateOperationInput, validationFailure } from '../protocol/validate.ts';
 import type { ServiceDefinition } from '../services/service.ts';
 import type { Store } from '../store/store.ts';
+import type { AuthorizationRecord, Authorizer } from './authorize.ts';
 import type { Router } from './route.ts';
 import type { Settings } from './settings.ts';
 
@@ -24,6 +25,7 @@ export interface PipelineDeps {
   router: Router;
   services: ReadonlyMap<string, ServiceDefinition>;
   credentials: CredentialResolver;
+  authorizer: Authorizer;
 }
 
 /** What the log line and, later, the CloudTrail record know about a finished call. */
@@ -34,6 +36,8 @@ interface CallRecord {
   principal?: Principal;
   status: number;
   errorCode?: string;
+  /** The policy engine's decision for each action the call needed. */
+  authorization?: AuthorizationRecord[];
 }
 
 export class Pipeline {
@@ -91,17 +95,32 @@ export class Pipeline {
 
       const input = this.#validated(model, operation, codec.parse(model, operation, request), codec.validationErrorCode(model));
       const handler = service?.handlers[operation.name];
-      if (!handler) throw notImplemented(model.metadata.serviceId, operation.name);
-      const output = await handler(input, {
+      const declaration = service?.access[operation.name];
+      if (!handler || !declaration) throw notImplemented(model.metadata.serviceId, operation.name);
+      const now = this.#deps.clock.now();
+      const region = auth.region ?? settings.region;
+      const requestContext = {
         requestId: record.requestId,
         principal: auth.principal,
         accessKeyId: auth.accessKeyId,
-        region: auth.region ?? settings.region,
-        now: this.#deps.clock.now(),
+        region,
+        now,
         clock: this.#deps.clock,
         store: this.#deps.store,
         defaultAccountId: settings.accountId,
+        sourceIp: request.remoteAddress,
+      };
+      record.authorization = await this.#deps.authorizer.authorize(await declaration(input, requestContext), {
+        auth,
+        region,
+        now,
+        sourceIp: request.remoteAddress,
+        userAgent: request.headers['user-agent'],
+        secureTransport: false,
+        flavor: route.protocol === 'query' || route.protocol === 'ec2' ? 'query' : 'json',
       });
+      const output = await handler(input, requestContext);
+      if (changesPermissions(model.name, operation.name)) this.#deps.authorizer.invalidate();
       return codec.serialize(model, operation, output ?? {}, context);
     } catch (error) {
       const awsError = this.#asAwsError(error, record);
@@ -145,6 +164,11 @@ export class Pipeline {
       principal: record.principal?.arn,
     });
   }
+}
+
+/** IAM writes may change what any caller is allowed: cached policies must go. */
+function changesPermissions(service: string, operation: string): boolean {
+  return service === 'iam' && !/^(Get|List|Simulate|Generate)/.test(operation);
 }
 
 /** Nothing in the request says which AWS service it is for. */

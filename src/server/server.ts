@@ -13,6 +13,7 @@ import { SERVICES } from '../services/registry.ts';
 import { openStore } from '../store/index.ts';
 import type { Store } from '../store/store.ts';
 import { handleAdmin, isAdminPath, restoreClock, type AdminDeps } from './admin.ts';
+import { Authorizer } from './authorize.ts';
 import { Pipeline } from './pipeline.ts';
 import { Router } from './route.ts';
 import type { Settings } from './settings.ts';
@@ -35,8 +36,13 @@ export async function startServer(settings: Settings, logger = new Logger(settin
   await restoreClock(store, clock);
   const models = MODEL_NAMES.map(loadModel);
   const services = new Map(SERVICES.map((service) => [service.model as string, service]));
+  const authorizer = new Authorizer(store, logger, settings.iamMode);
+  if (settings.iamMode !== 'enforce') {
+    logger.warn(`IAM authorization is ${settings.iamMode === 'soft' ? 'soft: denials are only logged' : 'off'}`, { iamMode: settings.iamMode });
+  }
   const pipeline = new Pipeline({
     settings,
+    authorizer,
     store,
     clock,
     logger,
@@ -44,7 +50,7 @@ export async function startServer(settings: Settings, logger = new Logger(settin
     services,
     credentials: credentialResolverFor(store),
   });
-  const admin: AdminDeps = { settings, store, clock, models, services };
+  const admin: AdminDeps = { settings, store, clock, models, services, onReset: () => authorizer.invalidate() };
 
   let inFlight = 0;
   let drained: (() => void) | undefined;
@@ -119,6 +125,7 @@ async function readRequest(req: IncomingMessage): Promise<HttpRequest> {
     rawQuery: q < 0 ? '' : url.slice(q + 1),
     headers,
     body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks),
+    remoteAddress: req.socket.remoteAddress?.replace(/^::ffff:/, ''),
   };
 }
 

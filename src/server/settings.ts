@@ -1,6 +1,7 @@
 // The settings a Bulwark server runs with. Each is a `bulwark start` flag and a
 // BULWARK_* environment variable (src/cli/options.ts); health shows those in force.
 import type { LogLevel } from '../lib/log.ts';
+import type { IamMode } from './authorize.ts';
 
 export type AuthMode = 'permissive' | 'strict';
 
@@ -13,5 +14,7 @@ export interface Settings {
   region: string;
   accountId: string;
   auth: AuthMode;
+  /** enforce: denials are errors; soft: denials are logged and let through; off: no authorization. */
+  iamMode: IamMode;
   logLevel: LogLevel;
 }

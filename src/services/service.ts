@@ -5,6 +5,7 @@ import type { Principal } from '../auth/principal.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { ModelName } from '../protocol/model-names.ts';
 import type { Store } from '../store/store.ts';
+import type { AccessDeclaration } from './authorization.ts';
 
 export interface RequestContext {
   requestId: string;
@@ -20,6 +21,8 @@ export interface RequestContext {
   store: Store;
   /** Bulwark's default account (the one an unknown access key acts in). */
   defaultAccountId: string;
+  /** The client's IP address (aws:SourceIp). */
+  sourceIp: string | undefined;
 }
 
 // Handlers receive input already validated against the model; the generated types in
@@ -30,6 +33,8 @@ export type OperationHandler = (input: any, context: RequestContext) => unknown 
 export interface ServiceDefinition {
   model: ModelName;
   handlers: Record<string, OperationHandler>;
+  /** For every operation with a handler: what it needs to be allowed (see authorization.ts). */
+  access: Record<string, AccessDeclaration>;
   /** Operations AWS answers without a signature (e.g. sts:AssumeRoleWithWebIdentity). */
   anonymousOperations?: ReadonlySet<string>;
 }

@@ -15,6 +15,7 @@ export function testSettings(overrides: Partial<Settings> = {}): Settings {
     region: TEST_REGION,
     accountId: TEST_ACCOUNT,
     auth: 'permissive',
+    iamMode: 'enforce',
     logLevel: 'silent',
     ...overrides,
   };

@@ -14,6 +14,7 @@ describe('bulwark start options', () => {
     assert.equal(s.region, 'us-east-1');
     assert.equal(s.accountId, '123456789012');
     assert.equal(s.auth, 'permissive');
+    assert.equal(s.iamMode, 'enforce');
     assert.equal(s.logLevel, 'info');
   });
 
@@ -26,6 +27,7 @@ describe('bulwark start options', () => {
       BULWARK_REGION: 'eu-west-2',
       BULWARK_ACCOUNT_ID: '111122223333',
       BULWARK_AUTH: 'strict',
+      BULWARK_IAM_MODE: 'soft',
       BULWARK_LOG_LEVEL: 'warn',
     });
     assert.deepEqual(s, {
@@ -36,6 +38,7 @@ describe('bulwark start options', () => {
       region: 'eu-west-2',
       accountId: '111122223333',
       auth: 'strict',
+      iamMode: 'soft',
       logLevel: 'warn',
     });
   });
@@ -50,6 +53,7 @@ describe('bulwark start options', () => {
     [['--port', 'abc'], /--port must be a number/],
     [['--port', '70000'], /--port must be a number/],
     [['--auth', 'lax'], /--auth must be one of permissive, strict/],
+    [['--iam-mode', 'maybe'], /--iam-mode must be one of enforce, soft, off/],
     [['--account-id', '123'], /--account-id must be 12 digits/],
     [['--region', 'moon'], /--region must look like us-east-1/],
     [['--store', 'mysql://x'], /--store must be sqlite:PATH or memory:/],

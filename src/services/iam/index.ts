@@ -3,10 +3,18 @@
 import type { Operations } from '../../protocol/types/iam.ts';
 import type { Handlers } from '../handlers.ts';
 import type { ServiceDefinition } from '../service.ts';
+import { loadModel } from '../../protocol/model.ts';
+import { iamAccessDeclarations } from './authorization.ts';
 import { identityHandlers } from './identities.ts';
+import { policyHandlers } from './policies.ts';
 
 const handlers: Handlers<Operations> = {
   ...identityHandlers,
+  ...policyHandlers,
 };
 
-export const iam: ServiceDefinition = { model: 'iam', handlers };
+export const iam: ServiceDefinition = {
+  model: 'iam',
+  handlers,
+  access: iamAccessDeclarations(Object.keys(loadModel('iam').operations)),
+};

@@ -2,6 +2,7 @@
 import type { ServiceDefinition } from '../service.ts';
 import type { Operations } from '../../protocol/types/sts.ts';
 import type { Handlers } from '../handlers.ts';
+import { stsAccess } from './access.ts';
 
 const handlers: Handlers<Operations> = {
   GetCallerIdentity(_input, { principal }) {
@@ -12,5 +13,6 @@ const handlers: Handlers<Operations> = {
 export const sts: ServiceDefinition = {
   model: 'sts',
   handlers,
+  access: stsAccess,
   anonymousOperations: new Set(['AssumeRoleWithWebIdentity', 'AssumeRoleWithSAML']),
 };

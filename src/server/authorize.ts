@@ -1,0 +1,146 @@
+// The authorize step: every operation's access declaration (what action on which
+// resource) is decided by the policy engine with the caller's policies and AWS's
+// global condition keys, before the handler runs. Nothing bypasses it; --iam-mode
+// soft only turns a denial into a logged "would deny".
+import type { AuthResult } from '../auth/index.ts';
+import type { Principal } from '../auth/principal.ts';
+import type { Logger } from '../lib/log.ts';
+import { evaluate, explainDenial, type AuthorizationRequest, type ContextValue, type Decision } from '../policy/index.ts';
+import { AwsError } from '../protocol/errors.ts';
+import type { AccessRequirement } from '../services/authorization.ts';
+import { callerPolicies, type CallerPolicies } from '../services/principal-policies.ts';
+import type { Store } from '../store/store.ts';
+
+export type IamMode = 'enforce' | 'soft' | 'off';
+
+/** What the record of a call keeps about its authorization. */
+export interface AuthorizationRecord {
+  action: string;
+  resource: string;
+  decision: Decision;
+  /** False when --iam-mode soft let a denied call through. */
+  enforced: boolean;
+}
+
+export interface RequestFacts {
+  auth: AuthResult;
+  region: string;
+  now: Date;
+  sourceIp: string | undefined;
+  userAgent: string | undefined;
+  secureTransport: boolean;
+  /** Query-family services answer AccessDenied, JSON ones AccessDeniedException. */
+  flavor: 'query' | 'json';
+}
+
+export class Authorizer {
+  readonly #store: Store;
+  readonly #logger: Logger;
+  readonly mode: IamMode;
+  // Callers' compiled policies, kept until IAM changes anything (generation bump).
+  readonly #cache = new Map<string, { generation: number; policies: CallerPolicies }>();
+  #generation = 0;
+
+  constructor(store: Store, logger: Logger, mode: IamMode) {
+    this.#store = store;
+    this.#logger = logger;
+    this.mode = mode;
+  }
+
+  /** IAM state changed: every cached policy set may be stale. */
+  invalidate(): void {
+    this.#generation++;
+    this.#cache.clear();
+  }
+
+  /** Decides each requirement; throws AccessDenied on the first denial (unless soft). */
+  async authorize(requirements: readonly AccessRequirement[], facts: RequestFacts): Promise<AuthorizationRecord[]> {
+    if (this.mode === 'off' || requirements.length === 0) return [];
+    const caller = await this.#callerPolicies(facts.auth);
+    const globalContext = globalConditionKeys(facts, caller);
+    const records: AuthorizationRecord[] = [];
+    for (const requirement of requirements) {
+      const request: AuthorizationRequest = {
+        principal: caller.principal,
+        action: requirement.action,
+        resource: requirement.resource,
+        resourceAccount: requirement.resourceAccount,
+        context: { ...globalContext, ...requirement.context },
+      };
+      const decision = evaluate(request, caller.policies);
+      const allowed = decision.decision === 'Allow';
+      records.push({ action: requirement.action, resource: requirement.resource, decision, enforced: this.mode === 'enforce' });
+      if (allowed) continue;
+      const message = explainDenial(decision, request);
+      if (this.mode === 'soft') {
+        this.#logger.warn('would deny', { action: requirement.action, resource: requirement.resource, reason: message });
+        continue;
+      }
+      throw new AwsError(facts.flavor === 'query' ? 'AccessDenied' : 'AccessDeniedException', message, {
+        status: 403,
+        senderFault: true,
+      });
+    }
+    return records;
+  }
+
+  async #callerPolicies(auth: AuthResult): Promise<CallerPolicies> {
+    const { principal } = auth;
+    // Sessions with their own session policies differ per credential, not per ARN.
+    const key = hasSessionPolicies(principal) ? `${principal.arn}\n${auth.accessKeyId}` : principal.arn;
+    const cached = this.#cache.get(key);
+    if (cached && cached.generation === this.#generation) return cached.policies;
+    const generation = this.#generation;
+    const policies = await callerPolicies(this.#store, principal);
+    if (generation === this.#generation) this.#cache.set(key, { generation, policies });
+    return policies;
+  }
+}
+
+function hasSessionPolicies(principal: Principal): boolean {
+  return (principal.type === 'AssumedRole' || principal.type === 'FederatedUser') && (principal.sessionPolicies?.length ?? 0) > 0;
+}
+
+const PRINCIPAL_TYPE: Record<Principal['type'], string> = {
+  Root: 'Account',
+  IAMUser: 'User',
+  AssumedRole: 'AssumedRole',
+  FederatedUser: 'FederatedUser',
+  AWSService: 'AWSService',
+  Anonymous: 'Anonymous',
+};
+
+/** AWS's global condition keys for this request (those that are present for it). */
+function globalConditionKeys(facts: RequestFacts, caller: CallerPolicies): Record<string, ContextValue> {
+  const { principal } = facts.auth;
+  const context: Record<string, ContextValue> = {
+    'aws:PrincipalArn': principal.type === 'AssumedRole' ? principal.roleArn : principal.arn,
+    'aws:PrincipalAccount': principal.accountId,
+    'aws:PrincipalType': PRINCIPAL_TYPE[principal.type],
+    'aws:userid': principal.userId,
+    'aws:CurrentTime': facts.now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    'aws:EpochTime': String(Math.floor(facts.now.getTime() / 1000)),
+    'aws:RequestedRegion': facts.region,
+    'aws:SecureTransport': facts.secureTransport ? 'true' : 'false',
+    'aws:PrincipalIsAWSService': 'false',
+    'aws:ViaAWSService': 'false',
+  };
+  if (principal.type === 'IAMUser') context['aws:username'] = principal.userName;
+  if (facts.sourceIp) context['aws:SourceIp'] = facts.sourceIp;
+  if (facts.userAgent) context['aws:UserAgent'] = facts.userAgent;
+  for (const [key, value] of Object.entries(caller.tags)) context[`aws:PrincipalTag/${key}`] = value;
+
+  // Temporary credentials carry MFA and issue-time facts; long-term keys carry none.
+  const credential = facts.auth.credential;
+  if (credential?.sessionToken !== undefined) {
+    const mfa = credential.mfaAuthenticated ?? (principal.type === 'AssumedRole' && principal.mfaAuthenticated === true);
+    context['aws:MultiFactorAuthPresent'] = mfa ? 'true' : 'false';
+    const issuedAt = principal.type === 'AssumedRole' || principal.type === 'FederatedUser' ? principal.issuedAt : undefined;
+    if (issuedAt) {
+      context['aws:TokenIssueTime'] = issuedAt;
+      if (mfa) context['aws:MultiFactorAuthAge'] = String(Math.max(0, Math.floor((facts.now.getTime() - Date.parse(issuedAt)) / 1000)));
+    }
+  }
+  if (principal.type === 'AssumedRole' && principal.sourceIdentity) context['aws:SourceIdentity'] = principal.sourceIdentity;
+  return context;
+}

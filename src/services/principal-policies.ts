@@ -1,0 +1,88 @@
+// The policies that apply to a caller, compiled for the policy engine: an IAM user's
+// (its own and its groups'), a role session's (the role's, capped by the session's
+// policies), a federated user's (the calling user's, capped by the session's), each
+// with its permissions boundary, and the principal's tags for aws:PrincipalTag/<key>.
+import type { Principal } from '../auth/principal.ts';
+import { compilePolicy, type CompiledPolicy, type PolicySet, type RequestPrincipal } from '../policy/index.ts';
+import type { Documents } from '../store/store.ts';
+import { policiesForPrincipal, type PrincipalPolicies } from './iam/policies.ts';
+import { COLLECTIONS, entityKey, type Tag } from './iam/records.ts';
+
+export interface CallerPolicies {
+  /** The caller as the policy engine names it. */
+  principal: RequestPrincipal;
+  policies: PolicySet;
+  /** aws:PrincipalTag/<key> values. */
+  tags: Record<string, string>;
+}
+
+function compileAll(principalPolicies: PrincipalPolicies): Pick<PolicySet, 'identity' | 'permissionsBoundary'> {
+  return {
+    identity: principalPolicies.identity.map((policy) => compilePolicy(policy.document, policy.id)),
+    ...(principalPolicies.boundary
+      ? { permissionsBoundary: compilePolicy(principalPolicies.boundary.document, principalPolicies.boundary.arn) }
+      : {}),
+  };
+}
+
+function sessionPolicies(documents: readonly string[] | undefined): CompiledPolicy[] | undefined {
+  if (!documents || documents.length === 0) return undefined;
+  return documents.map((document, index) => compilePolicy(document, `session-policy-${index + 1}`));
+}
+
+/** A session policy that allows nothing (an action no service has). */
+const NO_PERMISSIONS = compilePolicy(
+  '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"bulwark:NoPermissions","Resource":"*"}]}',
+  'no-session-policy',
+);
+
+async function entityTags(store: Documents, collection: string, accountId: string, name: string): Promise<Record<string, string>> {
+  const record = await store.get<{ tags?: Tag[] }>(collection, entityKey(accountId, name));
+  return Object.fromEntries((record?.tags ?? []).map((tag) => [tag.Key, tag.Value]));
+}
+
+export async function callerPolicies(store: Documents, principal: Principal): Promise<CallerPolicies> {
+  const { accountId } = principal;
+  switch (principal.type) {
+    case 'Root':
+      return { principal: { type: 'root', arn: principal.arn, accountId }, policies: {}, tags: {} };
+    case 'IAMUser': {
+      const [policies, tags] = await Promise.all([
+        policiesForPrincipal(store, accountId, 'user', principal.userName),
+        entityTags(store, COLLECTIONS.users, accountId, principal.userName),
+      ]);
+      return { principal: { type: 'user', arn: principal.arn, accountId }, policies: compileAll(policies), tags };
+    }
+    case 'AssumedRole': {
+      const [policies, roleTags] = await Promise.all([
+        policiesForPrincipal(store, accountId, 'role', principal.roleName),
+        entityTags(store, COLLECTIONS.roles, accountId, principal.roleName),
+      ]);
+      const session = sessionPolicies(principal.sessionPolicies);
+      return {
+        principal: { type: 'assumed-role', arn: principal.arn, accountId, roleArn: principal.roleArn },
+        policies: { ...compileAll(policies), ...(session ? { session } : {}) },
+        // Session tags win over the role's tags with the same key.
+        tags: { ...roleTags, ...(principal.sessionTags ?? {}) },
+      };
+    }
+    case 'FederatedUser': {
+      const callerName = principal.callerArn.slice(principal.callerArn.lastIndexOf('/') + 1);
+      const [policies, tags] = await Promise.all([
+        policiesForPrincipal(store, accountId, 'user', callerName),
+        entityTags(store, COLLECTIONS.users, accountId, callerName),
+      ]);
+      // Without a session policy a federated user has no permissions at all.
+      const session = sessionPolicies(principal.sessionPolicies) ?? [NO_PERMISSIONS];
+      return {
+        principal: { type: 'federated-user', arn: principal.arn, accountId },
+        policies: { ...compileAll(policies), session },
+        tags,
+      };
+    }
+    case 'AWSService':
+      return { principal: { type: 'service', arn: principal.service, accountId }, policies: {}, tags: {} };
+    case 'Anonymous':
+      return { principal: { type: 'anonymous', arn: '*', accountId }, policies: {}, tags: {} };
+  }
+}

@@ -1,0 +1,47 @@
+// What each STS operation needs to be allowed. GetCallerIdentity and GetSessionToken
+// need no permission at all, as on AWS (an explicit deny cannot stop them); the web
+// identity and SAML operations are called without credentials, and the role's trust
+// policy decides them.
+// https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecuritytokenservice.html
+import type { ContextValue } from '../../policy/index.ts';
+import { requestTagContext, type AccessDeclaration } from '../authorization.ts';
+
+type Input = Record<string, unknown>;
+
+const NONE: AccessDeclaration = () => [];
+
+function assumeRoleContext(input: Input): Record<string, ContextValue> {
+  const context: Record<string, ContextValue> = { ...requestTagContext(input) };
+  if (typeof input.RoleSessionName === 'string') context['sts:RoleSessionName'] = input.RoleSessionName;
+  if (typeof input.SourceIdentity === 'string') context['sts:SourceIdentity'] = input.SourceIdentity;
+  if (Array.isArray(input.TransitiveTagKeys)) context['sts:TransitiveTagKeys'] = input.TransitiveTagKeys as string[];
+  return context;
+}
+
+export const stsAccess: Record<string, AccessDeclaration> = {
+  GetCallerIdentity: NONE,
+  GetSessionToken: NONE,
+  AssumeRoleWithWebIdentity: NONE,
+  AssumeRoleWithSAML: NONE,
+  AssumeRole: (input) => {
+    const context = assumeRoleContext(input);
+    const requirements = [{ action: 'sts:AssumeRole', resource: input.RoleArn as string, context }];
+    if (Array.isArray(input.Tags) && input.Tags.length > 0) requirements.push({ action: 'sts:TagSession', resource: input.RoleArn as string, context });
+    if (typeof input.SourceIdentity === 'string') {
+      requirements.push({ action: 'sts:SetSourceIdentity', resource: input.RoleArn as string, context });
+    }
+    return requirements;
+  },
+  GetFederationToken: (input, { principal }) => [
+    {
+      action: 'sts:GetFederationToken',
+      resource: `arn:aws:sts::${principal.accountId}:federated-user/${input.Name as string}`,
+      context: requestTagContext(input),
+    },
+  ],
+  GetAccessKeyInfo: () => [{ action: 'sts:GetAccessKeyInfo', resource: '*' }],
+  DecodeAuthorizationMessage: () => [{ action: 'sts:DecodeAuthorizationMessage', resource: '*' }],
+  AssumeRoot: (input) => [{ action: 'sts:AssumeRoot', resource: `arn:aws:iam::${input.TargetPrincipal as string}:root` }],
+  GetDelegatedAccessToken: () => [{ action: 'sts:GetDelegatedAccessToken', resource: '*' }],
+  GetWebIdentityToken: () => [{ action: 'sts:GetWebIdentityToken', resource: '*' }],
+};
