@@ -7,10 +7,16 @@ import { loadModel } from '../../protocol/model.ts';
 import { iamAccessDeclarations } from './authorization.ts';
 import { identityHandlers } from './identities.ts';
 import { policyHandlers } from './policies.ts';
+import { providerHandlers } from './providers.ts';
+import { reportHandlers } from './reports.ts';
+import { simulationHandlers } from './simulation.ts';
 
 const handlers: Handlers<Operations> = {
   ...identityHandlers,
   ...policyHandlers,
+  ...providerHandlers,
+  ...reportHandlers,
+  ...simulationHandlers,
 };
 
 export const iam: ServiceDefinition = {

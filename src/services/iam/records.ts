@@ -218,3 +218,129 @@ export interface ServiceAccessRecord {
   region: string;
   date: string;
 }
+
+// ---- IAM credentials (src/services/iam/credentials/) ----
+// A user's credentials live under ACCOUNT/username/..., the lower-cased user name as
+// in every key. The root user's own credentials use ROOT_USER_NAME in place of a user
+// name (the credential report's name for root; no IAM user can be called that).
+
+export const CREDENTIAL_STORE = {
+  accessKeys: 'iam.access-keys', // ACCOUNT/username/ACCESSKEYID -> AccessKeyRecord
+  loginProfiles: 'iam.login-profiles', // ACCOUNT/username -> LoginProfileRecord
+  passwordPolicy: 'iam.password-policy', // ACCOUNT -> PasswordPolicyRecord
+  mfaDevices: 'iam.mfa-devices', // ACCOUNT/devicename -> MfaDeviceRecord
+  sshPublicKeys: 'iam.ssh-public-keys', // ACCOUNT/username/KEYID -> SshPublicKeyRecord
+  signingCertificates: 'iam.signing-certificates', // ACCOUNT/username/CERTID -> SigningCertificateRecord
+  serverCertificates: 'iam.server-certificates', // ACCOUNT/certname -> ServerCertificateRecord
+  serviceSpecificCredentials: 'iam.service-specific-credentials', // ACCOUNT/username/CREDID -> ServiceSpecificCredentialRecord
+} as const;
+
+export const ROOT_USER_NAME = '<root_account>';
+
+export type CredentialStatus = 'Active' | 'Inactive';
+
+export interface AccessKeyRecord {
+  accountId: string;
+  userName: string; // ROOT_USER_NAME for root access keys
+  accessKeyId: string;
+  status: CredentialStatus;
+  createDate: string;
+  lastUsed?: { date: string; service: string; region: string };
+}
+
+export interface LoginProfileRecord {
+  accountId: string;
+  userName: string; // ROOT_USER_NAME for the root user's password
+  createDate: string;
+  passwordLastChanged: string;
+  passwordResetRequired: boolean;
+  /** scrypt hash of the current password (see credentials/passwords.ts); absent when none was set. */
+  passwordHash?: string;
+  /** Hashes of earlier passwords, newest first, for PasswordReusePrevention. */
+  previousHashes: string[];
+}
+
+/** The account password policy as GetAccountPasswordPolicy returns it. */
+export interface PasswordPolicyRecord {
+  MinimumPasswordLength: number;
+  RequireSymbols: boolean;
+  RequireNumbers: boolean;
+  RequireUppercaseCharacters: boolean;
+  RequireLowercaseCharacters: boolean;
+  AllowUsersToChangePassword: boolean;
+  ExpirePasswords: boolean;
+  MaxPasswordAge?: number;
+  PasswordReusePrevention?: number;
+  HardExpiry?: boolean;
+}
+
+export interface MfaDeviceRecord {
+  accountId: string;
+  name: string;
+  path: string;
+  serialNumber: string;
+  /** The TOTP seed, Base32 (a virtual device's secret must be kept to check its codes). */
+  seed: string;
+  createDate: string;
+  tags: Tag[];
+  /** Set while the device is enabled for a user (ROOT_USER_NAME for root). */
+  userName?: string;
+  enableDate?: string;
+  /** Steps the device's clock runs ahead (+) or behind (-), learned by Enable and Resync. */
+  driftSteps: number;
+  /** The last time step a code was accepted for, so a code cannot be used twice. */
+  lastUsedStep?: number;
+}
+
+export interface SshPublicKeyRecord {
+  accountId: string;
+  userName: string;
+  sshPublicKeyId: string;
+  /** The key in OpenSSH form ("ssh-rsa AAAA..."), whatever form it was uploaded in. */
+  openSsh: string;
+  /** The key as SPKI PEM. */
+  pem: string;
+  fingerprint: string;
+  status: CredentialStatus;
+  uploadDate: string;
+}
+
+export interface SigningCertificateRecord {
+  accountId: string;
+  userName: string;
+  certificateId: string;
+  certificateBody: string;
+  /** SHA-256 of the DER, to find the same certificate uploaded twice. */
+  fingerprint: string;
+  status: CredentialStatus;
+  uploadDate: string;
+}
+
+export interface ServerCertificateRecord {
+  accountId: string;
+  serverCertificateName: string;
+  serverCertificateId: string;
+  path: string;
+  arn: string;
+  certificateBody: string;
+  certificateChain?: string;
+  uploadDate: string;
+  expiration: string;
+  tags: Tag[];
+}
+
+export interface ServiceSpecificCredentialRecord {
+  accountId: string;
+  userName: string;
+  serviceName: string;
+  serviceSpecificCredentialId: string;
+  /** CodeCommit/Keyspaces: the generated user name (the password is shown once, never kept). */
+  serviceUserName?: string;
+  /** Bedrock API keys: the alias (the secret is shown once, never kept). */
+  serviceCredentialAlias?: string;
+  /** SHA-256 (hex) of the generated password or secret: random and long, so a fast hash is enough. */
+  secretSha256: string;
+  status: CredentialStatus;
+  createDate: string;
+  expirationDate?: string;
+}
