@@ -1,0 +1,125 @@
+// What the HTTP benchmarks share: a real `bulwark start` process on a free port, SigV4
+// signed requests made once and replayed, and a closed-loop load of N connections.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { Sha256 } from '@aws-crypto/sha256-js';
+
+const root = new URL('../', import.meta.url).pathname;
+
+export interface Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+export interface SignedRequest {
+  headers: Record<string, string>;
+  body: string;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+    probe.on('error', reject);
+  });
+}
+
+/** A form-encoded query-protocol request (IAM, STS), signed once. */
+export async function signedQuery(port: number, service: string, credentials: Credentials, body: string): Promise<SignedRequest> {
+  const signer = new SignatureV4({ service, region: 'us-east-1', credentials, sha256: Sha256 });
+  const signed = await signer.sign({
+    method: 'POST',
+    protocol: 'http:',
+    hostname: '127.0.0.1',
+    port,
+    path: '/',
+    headers: { host: `127.0.0.1:${port}`, 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+    body,
+  });
+  return { headers: signed.headers, body };
+}
+
+export function send(agent: Agent, port: number, signed: SignedRequest): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/', headers: signed.headers, agent }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end(signed.body);
+  });
+}
+
+/** Keeps `connections` requests in flight for `durationMs`; returns each one's latency. */
+export async function load(agent: Agent, port: number, signed: SignedRequest, connections: number, durationMs: number) {
+  const latencies: number[] = [];
+  let failures = 0;
+  const deadline = performance.now() + durationMs;
+  const worker = async () => {
+    while (performance.now() < deadline) {
+      const t0 = performance.now();
+      const status = await send(agent, port, signed);
+      latencies.push(performance.now() - t0);
+      if (status !== 200) failures++;
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: connections }, worker));
+  return { latencies, failures, seconds: (performance.now() - started) / 1000 };
+}
+
+export interface BulwarkProcess {
+  child: ChildProcess;
+  port: number;
+  /** Milliseconds from spawning to the first 200 answer to `probe`. */
+  startMs: number;
+  stop(): Promise<void>;
+}
+
+/** Starts `bulwark start` on `storeUrl` and waits until `probe` is answered 200. */
+export async function startBulwark(storeUrl: string, dataDir: string, probe: (port: number) => Promise<SignedRequest>): Promise<BulwarkProcess> {
+  const port = await freePort();
+  const signed = await probe(port);
+  const agent = new Agent({ keepAlive: true });
+  // BENCH_NODE_FLAGS passes flags to the server's node (e.g. --cpu-prof to profile it).
+  const nodeFlags = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
+  const bulwark = [join(root, 'src/cli/main.ts'), 'start', '--port', String(port), '--store', storeUrl, '--data-dir', dataDir];
+  const started = performance.now();
+  const child = spawn(join(root, 'node_modules/.bin/node'), [...nodeFlags, ...bulwark], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const stop = async () => {
+    agent.destroy();
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
+  };
+  try {
+    for (;;) {
+      const status = await send(agent, port, signed).catch(() => 0);
+      if (status === 200) break;
+      if (status !== 0) throw new Error(`the probe request answered ${status}`);
+      if (performance.now() - started > 10_000) throw new Error('Bulwark did not answer within 10 s');
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { child, port, startMs: performance.now() - started, stop };
+}
+
+export function rssMb(child: ChildProcess): number {
+  const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
+  return Math.round((kb / 1024) * 10) / 10;
+}
+
+export function percentile(sorted: readonly number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))];
+}
