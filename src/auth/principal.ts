@@ -16,6 +16,8 @@ export interface IamUserPrincipal extends PrincipalBase {
   type: 'IAMUser';
   userName: string;
   path: string;
+  /** Session credentials from sts:GetSessionToken: when they were issued (aws:TokenIssueTime, aws:MultiFactorAuthAge). */
+  sessionIssuedAt?: string;
 }
 
 export interface AssumedRolePrincipal extends PrincipalBase {
@@ -31,6 +33,12 @@ export interface AssumedRolePrincipal extends PrincipalBase {
   mfaAuthenticated?: boolean;
   /** Session policies passed when the session was made (inline and managed documents): they cap it. */
   sessionPolicies?: string[];
+  /** Session tag keys passed on to sessions this one assumes (role chaining). */
+  transitiveTagKeys?: string[];
+  /** The roles assumed before this one, oldest first, when the session came from role chaining. */
+  roleChain?: string[];
+  /** How the session was made: AssumeRole (default), AssumeRoleWithWebIdentity or AssumeRoleWithSAML. */
+  federatedProvider?: string;
 }
 
 export interface FederatedUserPrincipal extends PrincipalBase {
@@ -41,6 +49,8 @@ export interface FederatedUserPrincipal extends PrincipalBase {
   issuedAt: string;
   /** The session policies of GetFederationToken: the federated user's permissions are their intersection with the caller's. */
   sessionPolicies?: string[];
+  /** Session tags passed to GetFederationToken (aws:PrincipalTag/<key>). */
+  sessionTags?: Record<string, string>;
 }
 
 export interface AwsServicePrincipal extends PrincipalBase {

@@ -5,7 +5,7 @@
 import type { AuthResult } from '../auth/index.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { Logger } from '../lib/log.ts';
-import { evaluate, explainDenial, type AuthorizationRequest, type ContextValue, type Decision } from '../policy/index.ts';
+import { compilePolicy, evaluate, explainDenial, type AuthorizationRequest, type ContextValue, type Decision } from '../policy/index.ts';
 import { AwsError } from '../protocol/errors.ts';
 import type { AccessRequirement } from '../services/authorization.ts';
 import { callerPolicies, type CallerPolicies } from '../services/principal-policies.ts';
@@ -67,7 +67,11 @@ export class Authorizer {
         resourceAccount: requirement.resourceAccount,
         context: { ...globalContext, ...requirement.context },
       };
-      const decision = evaluate(request, caller.policies);
+      const { resourcePolicy } = requirement;
+      const policies = resourcePolicy
+        ? { ...caller.policies, resource: compilePolicy(resourcePolicy.document, resourcePolicy.id) }
+        : caller.policies;
+      const decision = evaluate(request, policies);
       const allowed = decision.decision === 'Allow';
       records.push({ action: requirement.action, resource: requirement.resource, decision, enforced: this.mode === 'enforce' });
       if (allowed) continue;
@@ -135,7 +139,12 @@ function globalConditionKeys(facts: RequestFacts, caller: CallerPolicies): Recor
   if (credential?.sessionToken !== undefined) {
     const mfa = credential.mfaAuthenticated ?? (principal.type === 'AssumedRole' && principal.mfaAuthenticated === true);
     context['aws:MultiFactorAuthPresent'] = mfa ? 'true' : 'false';
-    const issuedAt = principal.type === 'AssumedRole' || principal.type === 'FederatedUser' ? principal.issuedAt : undefined;
+    const issuedAt =
+      principal.type === 'AssumedRole' || principal.type === 'FederatedUser'
+        ? principal.issuedAt
+        : principal.type === 'IAMUser'
+          ? principal.sessionIssuedAt
+          : undefined;
     if (issuedAt) {
       context['aws:TokenIssueTime'] = issuedAt;
       if (mfa) context['aws:MultiFactorAuthAge'] = String(Math.max(0, Math.floor((facts.now.getTime() - Date.parse(issuedAt)) / 1000)));

@@ -15,6 +15,8 @@ export interface AccessRequirement {
   resourceAccount?: string;
   /** Condition keys the service adds (iam:PolicyARN, sts:ExternalId, aws:ResourceTag/k, ...). */
   context?: Record<string, ContextValue>;
+  /** The resource's own policy (a role's trust policy, a key policy), evaluated with the caller's. */
+  resourcePolicy?: { id: string; document: string };
 }
 
 export type AccessDeclaration = (

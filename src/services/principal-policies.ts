@@ -36,6 +36,11 @@ const NO_PERMISSIONS = compilePolicy(
   'no-session-policy',
 );
 
+const ALLOW_ALL = compilePolicy(
+  '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}',
+  'root-caller',
+);
+
 async function entityTags(store: Documents, collection: string, accountId: string, name: string): Promise<Record<string, string>> {
   const record = await store.get<{ tags?: Tag[] }>(collection, entityKey(accountId, name));
   return Object.fromEntries((record?.tags ?? []).map((tag) => [tag.Key, tag.Value]));
@@ -67,17 +72,22 @@ export async function callerPolicies(store: Documents, principal: Principal): Pr
       };
     }
     case 'FederatedUser': {
+      // Without a session policy a federated user has no permissions at all.
+      const session = sessionPolicies(principal.sessionPolicies) ?? [NO_PERMISSIONS];
+      const federated = { type: 'federated-user' as const, arn: principal.arn, accountId };
+      // Root may call GetFederationToken: its federated users are capped only by the session policy.
+      if (principal.callerArn.endsWith(':root')) {
+        return { principal: federated, policies: { identity: [ALLOW_ALL], session }, tags: principal.sessionTags ?? {} };
+      }
       const callerName = principal.callerArn.slice(principal.callerArn.lastIndexOf('/') + 1);
-      const [policies, tags] = await Promise.all([
+      const [policies, userTags] = await Promise.all([
         policiesForPrincipal(store, accountId, 'user', callerName),
         entityTags(store, COLLECTIONS.users, accountId, callerName),
       ]);
-      // Without a session policy a federated user has no permissions at all.
-      const session = sessionPolicies(principal.sessionPolicies) ?? [NO_PERMISSIONS];
       return {
-        principal: { type: 'federated-user', arn: principal.arn, accountId },
+        principal: federated,
         policies: { ...compileAll(policies), session },
-        tags,
+        tags: { ...userTags, ...(principal.sessionTags ?? {}) },
       };
     }
     case 'AWSService':

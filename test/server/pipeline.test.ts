@@ -2,7 +2,7 @@
 // validation from the model, and garbage that must never produce a 500.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { GetSessionTokenCommand, STSClient } from '@aws-sdk/client-sts';
+import { AssumeRoleWithSAMLCommand, STSClient } from '@aws-sdk/client-sts';
 import { KMSClient, ListKeysCommand } from '@aws-sdk/client-kms';
 import { CloudWatchClient, ListDashboardsCommand } from '@aws-sdk/client-cloudwatch';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -36,9 +36,10 @@ describe('request pipeline', () => {
 
   it('answers a modelled operation Bulwark has not built with 501 naming service and operation', async () => {
     const sts = new STSClient({ endpoint: server.url, region: 'us-east-1', credentials: DUMMY_CREDENTIALS });
-    await assert.rejects(sts.send(new GetSessionTokenCommand({})), (e: any) => {
+    const saml = { RoleArn: 'arn:aws:iam::123456789012:role/r', PrincipalArn: 'arn:aws:iam::123456789012:saml-provider/p', SAMLAssertion: 'x'.repeat(8) };
+    await assert.rejects(sts.send(new AssumeRoleWithSAMLCommand(saml)), (e: any) => {
       assert.equal(e.$metadata.httpStatusCode, 501);
-      assert.match(e.message, /STS GetSessionToken is not implemented/);
+      assert.match(e.message, /STS AssumeRoleWithSAML is not implemented/);
       return true;
     });
   });

@@ -4,7 +4,8 @@
 // policy decides them.
 // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecuritytokenservice.html
 import type { ContextValue } from '../../policy/index.ts';
-import { requestTagContext, type AccessDeclaration } from '../authorization.ts';
+import { requestTagContext, type AccessDeclaration, type AccessRequirement } from '../authorization.ts';
+import { findRole } from './trust.ts';
 
 type Input = Record<string, unknown>;
 
@@ -13,6 +14,7 @@ const NONE: AccessDeclaration = () => [];
 function assumeRoleContext(input: Input): Record<string, ContextValue> {
   const context: Record<string, ContextValue> = { ...requestTagContext(input) };
   if (typeof input.RoleSessionName === 'string') context['sts:RoleSessionName'] = input.RoleSessionName;
+  if (typeof input.ExternalId === 'string') context['sts:ExternalId'] = input.ExternalId;
   if (typeof input.SourceIdentity === 'string') context['sts:SourceIdentity'] = input.SourceIdentity;
   if (Array.isArray(input.TransitiveTagKeys)) context['sts:TransitiveTagKeys'] = input.TransitiveTagKeys as string[];
   return context;
@@ -23,13 +25,19 @@ export const stsAccess: Record<string, AccessDeclaration> = {
   GetSessionToken: NONE,
   AssumeRoleWithWebIdentity: NONE,
   AssumeRoleWithSAML: NONE,
-  AssumeRole: (input) => {
-    const context = assumeRoleContext(input);
-    const requirements = [{ action: 'sts:AssumeRole', resource: input.RoleArn as string, context }];
-    if (Array.isArray(input.Tags) && input.Tags.length > 0) requirements.push({ action: 'sts:TagSession', resource: input.RoleArn as string, context });
-    if (typeof input.SourceIdentity === 'string') {
-      requirements.push({ action: 'sts:SetSourceIdentity', resource: input.RoleArn as string, context });
-    }
+  // The role's trust policy is the resource policy: within one account, a trust policy
+  // naming the caller is enough on its own, as on AWS.
+  AssumeRole: async (input, { store }) => {
+    const roleArn = input.RoleArn as string;
+    const found = await findRole(store, roleArn);
+    const shared: Omit<AccessRequirement, 'action'> = {
+      resource: roleArn,
+      context: assumeRoleContext(input),
+      ...(found ? { resourceAccount: found.role.accountId, resourcePolicy: { id: `${roleArn}#trust`, document: found.role.assumeRolePolicyDocument } } : {}),
+    };
+    const requirements: AccessRequirement[] = [{ action: 'sts:AssumeRole', ...shared }];
+    if (Array.isArray(input.Tags) && input.Tags.length > 0) requirements.push({ action: 'sts:TagSession', ...shared });
+    if (typeof input.SourceIdentity === 'string') requirements.push({ action: 'sts:SetSourceIdentity', ...shared });
     return requirements;
   },
   GetFederationToken: (input, { principal }) => [
