@@ -11,6 +11,8 @@ import { AwsError, notImplemented } from '../protocol/errors.ts';
 import type { HttpRequest, HttpResponse } from '../protocol/http.ts';
 import type { OperationModel, ServiceModel } from '../protocol/model.ts';
 import { fillIdempotencyTokens, validateOperationInput, validationFailure } from '../protocol/validate.ts';
+import type { ActivityRecorder } from '../services/activity.ts';
+import { ACTION_PREFIX } from '../services/authorization.ts';
 import type { ServiceDefinition } from '../services/service.ts';
 import type { Store } from '../store/store.ts';
 import type { AuthorizationRecord, Authorizer } from './authorize.ts';
@@ -26,6 +28,7 @@ export interface PipelineDeps {
   services: ReadonlyMap<string, ServiceDefinition>;
   credentials: CredentialResolver;
   authorizer: Authorizer;
+  activity: ActivityRecorder;
 }
 
 /** What the log line and, later, the CloudTrail record know about a finished call. */
@@ -121,6 +124,14 @@ export class Pipeline {
       });
       const output = await handler(input, requestContext);
       if (changesPermissions(model.name, operation.name)) this.#deps.authorizer.invalidate();
+      this.#deps.activity.record({
+        principal: auth.principal,
+        accessKeyId: auth.verified ? auth.accessKeyId : undefined,
+        region,
+        now,
+        service: ACTION_PREFIX[model.name],
+        actions: record.authorization.filter((a) => a.decision.decision === 'Allow').map((a) => a.action),
+      });
       return codec.serialize(model, operation, output ?? {}, context);
     } catch (error) {
       const awsError = this.#asAwsError(error, record);

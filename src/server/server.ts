@@ -13,6 +13,7 @@ import { SERVICES } from '../services/registry.ts';
 import { openStore } from '../store/index.ts';
 import type { Store } from '../store/store.ts';
 import { handleAdmin, isAdminPath, restoreClock, type AdminDeps } from './admin.ts';
+import { ActivityRecorder } from '../services/activity.ts';
 import { Authorizer } from './authorize.ts';
 import { Pipeline } from './pipeline.ts';
 import { Router } from './route.ts';
@@ -37,12 +38,14 @@ export async function startServer(settings: Settings, logger = new Logger(settin
   const models = MODEL_NAMES.map(loadModel);
   const services = new Map(SERVICES.map((service) => [service.model as string, service]));
   const authorizer = new Authorizer(store, logger, settings.iamMode);
+  const activity = new ActivityRecorder(store, logger);
   if (settings.iamMode !== 'enforce') {
     logger.warn(`IAM authorization is ${settings.iamMode === 'soft' ? 'soft: denials are only logged' : 'off'}`, { iamMode: settings.iamMode });
   }
   const pipeline = new Pipeline({
     settings,
     authorizer,
+    activity,
     store,
     clock,
     logger,
@@ -50,7 +53,11 @@ export async function startServer(settings: Settings, logger = new Logger(settin
     services,
     credentials: credentialResolverFor(store),
   });
-  const admin: AdminDeps = { settings, store, clock, models, services, onReset: () => authorizer.invalidate() };
+  const onReset = () => {
+    authorizer.invalidate();
+    activity.reset();
+  };
+  const admin: AdminDeps = { settings, store, clock, models, services, onReset };
 
   let inFlight = 0;
   let drained: (() => void) | undefined;
@@ -71,6 +78,7 @@ export async function startServer(settings: Settings, logger = new Logger(settin
       if (inFlight > 0) await new Promise<void>((resolve) => (drained = resolve));
       server.closeAllConnections();
       await stopped;
+      await activity.flush();
       await store.close();
     })());
 

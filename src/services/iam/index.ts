@@ -5,6 +5,7 @@ import type { Handlers } from '../handlers.ts';
 import type { ServiceDefinition } from '../service.ts';
 import { loadModel } from '../../protocol/model.ts';
 import { iamAccessDeclarations } from './authorization.ts';
+import { credentialHandlers } from './credentials/index.ts';
 import { identityHandlers } from './identities.ts';
 import { policyHandlers } from './policies.ts';
 import { providerHandlers } from './providers.ts';
@@ -14,6 +15,7 @@ import { simulationHandlers } from './simulation.ts';
 const handlers: Handlers<Operations> = {
   ...identityHandlers,
   ...policyHandlers,
+  ...credentialHandlers,
   ...providerHandlers,
   ...reportHandlers,
   ...simulationHandlers,
