@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import {
   AddUserToGroupCommand,
+  CreateAccessKeyCommand,
   CreateGroupCommand,
   CreateUserCommand,
   GenerateCredentialReportCommand,
@@ -113,5 +114,27 @@ describe('IAM account reports with the real clients', () => {
     const error = await iam.send(new ListOrganizationsFeaturesCommand({})).catch((e: unknown) => e);
     assert.ok(error instanceof IAMServiceException);
     assert.equal(error.name, 'OrganizationNotFoundException');
+  });
+});
+
+describe('credential report: the root user row', () => {
+  let server: RunningServer;
+  before(async () => {
+    server = await startTestServer();
+  });
+  after(() => server.close());
+
+  it("shows root's own access keys and MFA device", async () => {
+    const iam = new IAMClient({ endpoint: server.url, region: 'us-east-1', credentials: DUMMY_CREDENTIALS });
+    // Without UserName, CreateAccessKey makes a key for the caller: here the root user.
+    const { AccessKey } = await iam.send(new CreateAccessKeyCommand({}));
+    await iam.send(new GenerateCredentialReportCommand({}));
+    const { Content } = await iam.send(new GetCredentialReportCommand({}));
+    const [header, rootLine] = Buffer.from(Content!).toString('utf8').split('\n');
+    const columns = header.split(',');
+    const root = Object.fromEntries(rootLine.split(',').map((value, i) => [columns[i], value]));
+    assert.equal(root.user, '<root_account>');
+    assert.equal(root.access_key_1_active, 'true', `root row: ${rootLine} (key ${AccessKey?.AccessKeyId})`);
+    assert.equal(root.access_key_2_active, 'false');
   });
 });

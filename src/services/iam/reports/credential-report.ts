@@ -6,7 +6,7 @@ import type { Operations } from '../../../protocol/types/iam.ts';
 import { AwsError } from '../../../protocol/errors.ts';
 import type { Documents } from '../../../store/store.ts';
 import type { Handlers } from '../../handlers.ts';
-import { COLLECTIONS, type RootUserRecord, type UserRecord } from '../records.ts';
+import { COLLECTIONS, ROOT_USER_NAME, type RootUserRecord, type UserRecord } from '../records.ts';
 import { listAll } from '../identities/shared.ts';
 import {
   readAccessKeys,
@@ -105,17 +105,19 @@ export async function buildCredentialReport(docs: Documents, accountId: string, 
   const owned = <T extends { userName: string }>(list: readonly T[], user: string) =>
     list.filter((item) => item.userName.toLowerCase() === user.toLowerCase());
 
+  // The root user's own access keys and MFA device are kept under ROOT_USER_NAME.
+  const rootKeys = owned(keys, ROOT_USER_NAME).sort((a, b) => a.createDate.localeCompare(b.createDate));
   const rootRow = {
-    user: '<root_account>',
+    user: ROOT_USER_NAME,
     arn: `arn:aws:iam::${accountId}:root`,
     user_creation_time: reportTime(root?.createDate ?? now.toISOString()),
     password_enabled: NOT_SUPPORTED,
     password_last_used: NO_INFORMATION,
     password_last_changed: NOT_SUPPORTED,
     password_next_rotation: NOT_SUPPORTED,
-    mfa_active: 'false',
-    ...accessKeyColumns(1, undefined),
-    ...accessKeyColumns(2, undefined),
+    mfa_active: String(devices.some((d) => d.userName === ROOT_USER_NAME)),
+    ...accessKeyColumns(1, rootKeys[0]),
+    ...accessKeyColumns(2, rootKeys[1]),
     ...certificateColumns(1, undefined),
     ...certificateColumns(2, undefined),
   } as Row;
