@@ -4,8 +4,9 @@
 // soft only turns a denial into a logged "would deny".
 import type { AuthResult } from '../auth/index.ts';
 import type { Principal } from '../auth/principal.ts';
+import type { CallAuthorization } from '../events/call-event.ts';
 import type { Logger } from '../lib/log.ts';
-import { compilePolicy, evaluate, explainDenial, type AuthorizationRequest, type ContextValue, type Decision } from '../policy/index.ts';
+import { compilePolicy, evaluate, explainDenial, type AuthorizationRequest, type ContextValue } from '../policy/index.ts';
 import { AwsError } from '../protocol/errors.ts';
 import type { AccessRequirement } from '../services/authorization.ts';
 import { callerPolicies, type CallerPolicies } from '../services/principal-policies.ts';
@@ -14,13 +15,7 @@ import type { Store } from '../store/store.ts';
 export type IamMode = 'enforce' | 'soft' | 'off';
 
 /** What the record of a call keeps about its authorization. */
-export interface AuthorizationRecord {
-  action: string;
-  resource: string;
-  decision: Decision;
-  /** False when --iam-mode soft let a denied call through. */
-  enforced: boolean;
-}
+export type AuthorizationRecord = CallAuthorization;
 
 export interface RequestFacts {
   auth: AuthResult;

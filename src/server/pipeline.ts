@@ -11,6 +11,9 @@ import { AwsError, notImplemented } from '../protocol/errors.ts';
 import type { HttpRequest, HttpResponse } from '../protocol/http.ts';
 import type { OperationModel, ServiceModel } from '../protocol/model.ts';
 import { fillIdempotencyTokens, validateOperationInput, validationFailure } from '../protocol/validate.ts';
+import type { EventBus } from '../events/bus.ts';
+import type { CallEvent } from '../events/call-event.ts';
+import type { ModelName } from '../protocol/model-names.ts';
 import type { ActivityRecorder } from '../services/activity.ts';
 import { ACTION_PREFIX } from '../services/authorization.ts';
 import type { ServiceDefinition } from '../services/service.ts';
@@ -29,16 +32,23 @@ export interface PipelineDeps {
   credentials: CredentialResolver;
   authorizer: Authorizer;
   activity: ActivityRecorder;
+  events: EventBus;
 }
 
-/** What the log line and, later, the CloudTrail record know about a finished call. */
+/** What the log line and the call's event know about a call as it goes. */
 interface CallRecord {
   requestId: string;
+  receivedAt: Date;
   service?: string;
   operation?: string;
+  region?: string;
   principal?: Principal;
+  accessKeyId?: string;
+  sessionCredentials?: boolean;
+  input?: Record<string, unknown>;
+  output?: unknown;
   status: number;
-  errorCode?: string;
+  error?: { code: string; message: string };
   /** The policy engine's decision for each action the call needed. */
   authorization?: AuthorizationRecord[];
 }
@@ -52,9 +62,11 @@ export class Pipeline {
 
   async handle(request: HttpRequest): Promise<HttpResponse> {
     const started = performance.now();
-    const record: CallRecord = { requestId: randomUUID(), status: 0 };
+    const record: CallRecord = { requestId: randomUUID(), receivedAt: this.#deps.clock.now(), status: 0 };
     const response = await this.#dispatch(request, record);
     record.status = response.status;
+    // The answer waits for durable subscribers (CloudTrail): no acknowledged call goes unrecorded.
+    if (record.service) await this.#deps.events.publish(callEvent(record, request));
     this.#log(record, performance.now() - started);
     return response;
   }
@@ -94,9 +106,15 @@ export class Pipeline {
         allowAnonymous: operation !== undefined && (service?.anonymousOperations?.has(operation.name) ?? false),
       });
       record.principal = auth.principal;
+      record.accessKeyId = auth.accessKeyId;
+      record.sessionCredentials = auth.credential?.sessionToken !== undefined;
+      record.region = auth.region ?? settings.region;
       if (!operation) throw unknownOperation;
 
-      const input = this.#validated(model, operation, codec.parse(model, operation, request), codec.validationErrorCode(model));
+      const parsed = codec.parse(model, operation, request);
+      record.input = parsed;
+      const input = this.#validated(model, operation, parsed, codec.validationErrorCode(model));
+      record.input = input;
       const handler = service?.handlers[operation.name];
       const declaration = service?.access[operation.name];
       if (!handler || !declaration) throw notImplemented(model.metadata.serviceId, operation.name);
@@ -123,6 +141,7 @@ export class Pipeline {
         flavor: route.protocol === 'query' || route.protocol === 'ec2' ? 'query' : 'json',
       });
       const output = await handler(input, requestContext);
+      record.output = output;
       if (changesPermissions(model.name, operation.name)) this.#deps.authorizer.invalidate();
       this.#deps.activity.record({
         principal: auth.principal,
@@ -135,7 +154,7 @@ export class Pipeline {
       return codec.serialize(model, operation, output ?? {}, context);
     } catch (error) {
       const awsError = this.#asAwsError(error, record);
-      record.errorCode = awsError.code;
+      record.error = { code: awsError.code, message: awsError.message };
       return codec.serializeError(model, awsError, context);
     }
   }
@@ -170,12 +189,37 @@ export class Pipeline {
       service: record.service,
       operation: record.operation,
       status: record.status,
-      errorCode: record.errorCode,
+      errorCode: record.error?.code,
       latencyMs: Math.round(latencyMs * 100) / 100,
       principal: record.principal?.arn,
     });
   }
 }
+
+function callEvent(record: CallRecord, request: HttpRequest): CallEvent {
+  const model = record.service as ModelName;
+  return {
+    requestId: record.requestId,
+    eventTime: record.receivedAt,
+    service: model,
+    eventSource: `${EVENT_SOURCE_PREFIX[model] ?? ACTION_PREFIX[model]}.amazonaws.com`,
+    operation: record.operation,
+    region: record.region ?? 'us-east-1',
+    principal: record.principal,
+    accessKeyId: record.accessKeyId,
+    sessionCredentials: record.sessionCredentials ?? false,
+    sourceIp: request.remoteAddress,
+    userAgent: request.headers['user-agent'],
+    input: record.input,
+    output: record.output,
+    error: record.error,
+    status: record.status,
+    authorization: record.authorization ?? [],
+  };
+}
+
+/** CloudTrail's eventSource where it differs from the action prefix. */
+const EVENT_SOURCE_PREFIX: Partial<Record<ModelName, string>> = { cloudwatch: 'monitoring', accessanalyzer: 'access-analyzer' };
 
 /** IAM writes may change what any caller is allowed: cached policies must go. */
 function changesPermissions(service: string, operation: string): boolean {
@@ -184,7 +228,7 @@ function changesPermissions(service: string, operation: string): boolean {
 
 /** Nothing in the request says which AWS service it is for. */
 function unroutable(record: CallRecord): HttpResponse {
-  record.errorCode = 'UnknownOperationException';
+  record.error = { code: 'UnknownOperationException', message: 'no service named' };
   return {
     status: 400,
     headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': record.requestId },

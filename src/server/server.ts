@@ -13,6 +13,7 @@ import { SERVICES } from '../services/registry.ts';
 import { openStore } from '../store/index.ts';
 import type { Store } from '../store/store.ts';
 import { handleAdmin, isAdminPath, restoreClock, type AdminDeps } from './admin.ts';
+import { EventBus } from '../events/bus.ts';
 import { ActivityRecorder } from '../services/activity.ts';
 import { Authorizer } from './authorize.ts';
 import { Pipeline } from './pipeline.ts';
@@ -28,6 +29,7 @@ export interface RunningServer {
   url: string;
   store: Store;
   clock: Clock;
+  events: EventBus;
   close(): Promise<void>;
 }
 
@@ -39,6 +41,9 @@ export async function startServer(settings: Settings, logger = new Logger(settin
   const services = new Map(SERVICES.map((service) => [service.model as string, service]));
   const authorizer = new Authorizer(store, logger, settings.iamMode);
   const activity = new ActivityRecorder(store, logger);
+  const events = new EventBus(logger);
+  const runtime = { store, clock, events, logger, defaultAccountId: settings.accountId, defaultRegion: settings.region, dataDir: settings.dataDir };
+  for (const service of SERVICES) await service.start?.(runtime);
   if (settings.iamMode !== 'enforce') {
     logger.warn(`IAM authorization is ${settings.iamMode === 'soft' ? 'soft: denials are only logged' : 'off'}`, { iamMode: settings.iamMode });
   }
@@ -46,6 +51,7 @@ export async function startServer(settings: Settings, logger = new Logger(settin
     settings,
     authorizer,
     activity,
+    events,
     store,
     clock,
     logger,
@@ -79,10 +85,11 @@ export async function startServer(settings: Settings, logger = new Logger(settin
       server.closeAllConnections();
       await stopped;
       await activity.flush();
+      for (const service of SERVICES) await service.stop?.();
       await store.close();
     })());
 
-  return { port, url: `http://${urlHost(settings.host)}:${port}`, store, clock, close };
+  return { port, url: `http://${urlHost(settings.host)}:${port}`, store, clock, events, close };
 }
 
 async function serve(

@@ -6,6 +6,8 @@ import type { Clock } from '../lib/clock.ts';
 import type { ModelName } from '../protocol/model-names.ts';
 import type { Store } from '../store/store.ts';
 import type { AccessDeclaration } from './authorization.ts';
+import type { EventBus } from '../events/bus.ts';
+import type { Logger } from '../lib/log.ts';
 
 export interface RequestContext {
   requestId: string;
@@ -37,4 +39,19 @@ export interface ServiceDefinition {
   access: Record<string, AccessDeclaration>;
   /** Operations AWS answers without a signature (e.g. sts:AssumeRoleWithWebIdentity). */
   anonymousOperations?: ReadonlySet<string>;
+  /** Called once when the server starts: subscribe to call events, start timers. */
+  start?(runtime: ServiceRuntime): void | Promise<void>;
+  /** Called once when the server stops, before the store closes. */
+  stop?(): void | Promise<void>;
+}
+
+/** What a service may use outside a request. */
+export interface ServiceRuntime {
+  store: Store;
+  clock: Clock;
+  events: EventBus;
+  logger: Logger;
+  defaultAccountId: string;
+  defaultRegion: string;
+  dataDir: string;
 }
