@@ -64,7 +64,11 @@ export class Authorizer {
       };
       const { resourcePolicy } = requirement;
       const policies = resourcePolicy
-        ? { ...caller.policies, resource: compilePolicy(resourcePolicy.document, resourcePolicy.id) }
+        ? {
+            ...caller.policies,
+            resource: compilePolicy(resourcePolicy.document, resourcePolicy.id),
+            resourcePolicyRequired: requirement.resourcePolicyRequired ?? false,
+          }
         : caller.policies;
       const decision = evaluate(request, policies);
       const allowed = decision.decision === 'Allow';

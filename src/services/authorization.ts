@@ -17,6 +17,11 @@ export interface AccessRequirement {
   context?: Record<string, ContextValue>;
   /** The resource's own policy (a role's trust policy, a key policy), evaluated with the caller's. */
   resourcePolicy?: { id: string; document: string };
+  /**
+   * The resource policy must allow even within the account (KMS key policies): IAM
+   * policies count only where it delegates to the account.
+   */
+  resourcePolicyRequired?: boolean;
 }
 
 export type AccessDeclaration = (
