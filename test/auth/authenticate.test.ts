@@ -141,11 +141,11 @@ print(json.dumps(out))`;
     assert.equal((await authenticate(requestOf(signed[2]), signedNow)).presigned, true);
   });
 
-  it('rejects a wrong secret: SignatureDoesNotMatch 403 (query), InvalidSignatureException 400 (json)', async () => {
+  it('rejects a wrong secret: SignatureDoesNotMatch 403 (query), InvalidSignatureException 403 (json)', async () => {
     const request = await sdkSigned({}, { secret: 'not-the-secret' });
     const message = /^The request signature we calculated does not match the signature you provided\. Check your AWS Secret Access Key and signing method\. Consult the service documentation for details\.$/;
     await rejects(request, options(), 'SignatureDoesNotMatch', 403, message);
-    await rejects(request, options({ flavor: 'json' }), 'InvalidSignatureException', 400, message);
+    await rejects(request, options({ flavor: 'json' }), 'InvalidSignatureException', 403, message);
   });
 
   it('rejects a body changed after signing, even with the declared hash left in place', async () => {

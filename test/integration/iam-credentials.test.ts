@@ -31,27 +31,12 @@ import {
 import { GetCallerIdentityCommand, STSClient, STSServiceException } from '@aws-sdk/client-sts';
 import type { RunningServer } from '../../src/server/server.ts';
 import { base32Decode, hotp } from '../../src/services/iam/credentials/totp.ts';
+import { assertError, failure } from '../helpers/errors.ts';
 import { awsEnv, DUMMY_CREDENTIALS, startTestServer, TEST_ACCOUNT } from '../helpers/server.ts';
 import { selfSigned, sshKey } from '../services/iam/credentials/keys.ts';
 
 
 const run = promisify(execFile);
-
-async function failure<E extends Error>(promise: Promise<unknown>, type: new (...args: never[]) => E): Promise<E> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof type, `expected a service error, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected the call to fail');
-}
-
-function assertError(error: { name: string; message: string; $metadata: { httpStatusCode?: number } }, name: string, status: number, message?: string) {
-  assert.equal(error.name, name);
-  assert.equal(error.$metadata.httpStatusCode, status);
-  if (message !== undefined) assert.equal(error.message, message);
-}
 
 /** The TOTP code `offset` steps from now (the test server's clock is the machine's). */
 function codeAt(seed: Buffer, offset: number): string {

@@ -26,7 +26,6 @@ import {
   GetServiceLinkedRoleDeletionStatusCommand,
   GetUserCommand,
   IAMClient,
-  IAMServiceException,
   ListAccountAliasesCommand,
   ListGroupsForUserCommand,
   ListInstanceProfilesForRoleCommand,
@@ -41,6 +40,7 @@ import {
   UpdateUserCommand,
 } from '@aws-sdk/client-iam';
 import type { RunningServer } from '../../src/server/server.ts';
+import { assertError, failure } from '../helpers/errors.ts';
 import { awsEnv, DUMMY_CREDENTIALS, startTestServer, TEST_ACCOUNT } from '../helpers/server.ts';
 
 const run = promisify(execFile);
@@ -49,23 +49,6 @@ const EC2_TRUST = JSON.stringify({
   Version: '2012-10-17',
   Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
 });
-
-/** Resolves to the service exception the promise rejects with (fails if it resolves). */
-async function failure(promise: Promise<unknown>): Promise<IAMServiceException> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof IAMServiceException, `expected an IAM service error, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected the call to fail');
-}
-
-function assertError(error: IAMServiceException, name: string, status: number, message?: string) {
-  assert.equal(error.name, name);
-  assert.equal(error.$metadata.httpStatusCode, status);
-  if (message !== undefined) assert.equal(error.message, message);
-}
 
 describe('IAM identities with the real clients', () => {
   let server: RunningServer;

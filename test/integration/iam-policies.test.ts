@@ -21,7 +21,6 @@ import {
   GetRoleCommand,
   GetUserPolicyCommand,
   IAMClient,
-  IAMServiceException,
   ListAttachedUserPoliciesCommand,
   ListEntitiesForPolicyCommand,
   ListPoliciesCommand,
@@ -34,6 +33,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { loadManagedPolicies } from '../../src/policy/managed-policies.ts';
 import type { RunningServer } from '../../src/server/server.ts';
+import { assertError, failure } from '../helpers/errors.ts';
 import { awsEnv, DUMMY_CREDENTIALS, startTestServer, TEST_ACCOUNT } from '../helpers/server.ts';
 
 const run = promisify(execFile);
@@ -57,22 +57,6 @@ function documentOfSize(size: number): string {
   });
   assert.equal(text.length, size);
   return text;
-}
-
-async function failure(promise: Promise<unknown>): Promise<IAMServiceException> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof IAMServiceException, `expected an IAM service error, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected the call to fail');
-}
-
-function assertError(error: IAMServiceException, name: string, status: number, message?: string) {
-  assert.equal(error.name, name);
-  assert.equal(error.$metadata.httpStatusCode, status);
-  if (message !== undefined) assert.equal(error.message, message);
 }
 
 describe('IAM policies with the real clients', () => {

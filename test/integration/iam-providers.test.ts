@@ -14,7 +14,6 @@ import {
   GetOpenIDConnectProviderCommand,
   GetSAMLProviderCommand,
   IAMClient,
-  IAMServiceException,
   ListOpenIDConnectProvidersCommand,
   ListOpenIDConnectProviderTagsCommand,
   ListSAMLProvidersCommand,
@@ -22,21 +21,12 @@ import {
   UpdateOpenIDConnectProviderThumbprintCommand,
 } from '@aws-sdk/client-iam';
 import type { RunningServer } from '../../src/server/server.ts';
+import { failure } from '../helpers/errors.ts';
 import { awsEnv, DUMMY_CREDENTIALS, TEST_ACCOUNT } from '../helpers/server.ts';
 import { samlMetadata } from '../services/iam/reports-context.ts';
 import { startTestServer } from '../helpers/server.ts';
 
 const run = promisify(execFile);
-
-async function failure(promise: Promise<unknown>): Promise<IAMServiceException> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof IAMServiceException, `expected an IAM service error, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected the call to fail');
-}
 
 describe('IAM identity providers with the real clients', () => {
   let server: RunningServer;
