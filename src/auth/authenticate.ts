@@ -41,8 +41,16 @@ export interface AuthOptions {
   flavor: AuthFlavor;
   mode: AuthMode;
   credentials: CredentialResolver;
-  /** Bulwark's clock. */
+  /** Bulwark's clock: temporary credentials expire by it. */
   now: Date;
+  /**
+   * The machine's own time when the request arrived. Clients sign with their real
+   * clocks, so clock skew and presigned-URL lifetimes are judged against it; this
+   * matters once Bulwark's test clock has been moved forward. Defaults to `now`.
+   */
+  wallTime?: Date;
+  /** The signing name of the service the request was routed to; the credential scope must name it. */
+  service?: string;
   defaultAccountId: string;
   /** The operation may be called unsigned (e.g. sts:AssumeRoleWithWebIdentity). */
   allowAnonymous?: boolean;
@@ -58,6 +66,8 @@ export interface AuthResult {
   presigned: boolean;
   /** False when permissive mode took an unknown key on trust (its secret is unknown). */
   verified: boolean;
+  /** The session token the request carried (X-Amz-Security-Token). */
+  sessionToken?: string;
   credential?: ResolvedCredential;
 }
 
@@ -77,7 +87,8 @@ const ERROR_NAMES = {
 
 const STATUS: Record<keyof typeof ERROR_NAMES, Record<AuthFlavor, number>> = {
   incomplete: { query: 400, json: 400 },
-  mismatch: { query: 403, json: 400 },
+  // JSON services answer a bad signature with 403 too (e.g. KMS, Lambda, CloudFront KVS).
+  mismatch: { query: 403, json: 403 },
   missing: { query: 403, json: 403 },
   invalidToken: { query: 403, json: 400 },
   expiredToken: { query: 400, json: 400 },
@@ -136,6 +147,7 @@ export async function authenticate(request: HttpRequest, options: AuthOptions): 
     signingService: claim.scope.service,
     signedAt: claim.signedAt,
     presigned: claim.presigned,
+    sessionToken: claim.sessionToken,
   };
   const credential = await options.credentials.lookup(accessKeyId);
   if (!credential) {
@@ -146,9 +158,12 @@ export async function authenticate(request: HttpRequest, options: AuthOptions): 
     return { ...base, principal: rootPrincipal(accountId), verified: false };
   }
   if (!credential.active) throw authError('invalidToken', options.flavor, INVALID_TOKEN);
-  if (credential.sessionToken !== undefined && claim.sessionToken !== credential.sessionToken) {
-    throw authError('invalidToken', options.flavor, INVALID_TOKEN);
-  }
+  // Temporary credentials need their own token; a long-term key must come without one.
+  const tokenOk =
+    credential.sessionToken === undefined
+      ? claim.sessionToken === undefined
+      : claim.sessionToken !== undefined && signaturesMatch(credential.sessionToken, claim.sessionToken);
+  if (!tokenOk) throw authError('invalidToken', options.flavor, INVALID_TOKEN);
   if (credential.expiresAt && credential.expiresAt.getTime() <= options.now.getTime()) {
     throw authError('expiredToken', options.flavor, 'The security token included in the request is expired');
   }
@@ -158,7 +173,7 @@ export async function authenticate(request: HttpRequest, options: AuthOptions): 
     query: claim.query,
     amzDate: claim.amzDate,
     scope: claim.scope,
-    payloadHash: payloadHash(request, options.flavor),
+    payloadHash: payloadHash(request, claim, options.flavor),
   });
   if (!signaturesMatch(expected, claim.signature)) throw authError('mismatch', options.flavor, SIGNATURE_MISMATCH);
   return { ...base, principal: credential.principal, verified: true, credential };
@@ -166,17 +181,28 @@ export async function authenticate(request: HttpRequest, options: AuthOptions): 
 
 function readClaim(request: HttpRequest, flavor: AuthFlavor): SignedClaim | undefined {
   const header = request.headers.authorization;
+  const presigned = /(?:^|&)X-Amz-(Algorithm|Credential|Signature)=/.test(request.rawQuery);
+  if (header !== undefined && /(?:^|&)X-Amz-Algorithm=/.test(request.rawQuery)) {
+    throw authError('mismatch', flavor, "Found both 'X-Amz-Algorithm' as a query-string param and 'Authorization' as HTTP header.");
+  }
   if (header !== undefined) return readHeaderClaim(request, header, flavor);
-  if (/(?:^|&)X-Amz-(Algorithm|Credential|Signature)=/.test(request.rawQuery)) return readPresignedClaim(request, flavor);
+  if (presigned) return readPresignedClaim(request, flavor);
   return undefined;
 }
 
 function readHeaderClaim(request: HttpRequest, header: string, flavor: AuthFlavor): SignedClaim {
+  // AWS reads `ALGORITHM key=value, key=value, ...`, splitting on commas and blanks, in
+  // this order: every part a key=value pair, the required parts present, then the algorithm.
+  const trimmed = header.trim();
+  const algorithm = trimmed.split(/\s/, 1)[0];
   const fields = new Map<string, string>();
-  const algorithm = header.split(/\s/, 1)[0];
-  for (const part of header.slice(algorithm.length).split(',')) {
+  for (const part of trimmed.slice(algorithm.length).split(/[\s,]+/)) {
+    if (part === '') continue;
     const eq = part.indexOf('=');
-    if (eq > 0) fields.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
+    if (eq < 0) {
+      throw authError('incomplete', flavor, `'${part}' not a valid key=value pair (missing equal-sign) in Authorization header: '${header}'.`);
+    }
+    fields.set(part.slice(0, eq), part.slice(eq + 1));
   }
   const amzDate = request.headers['x-amz-date'] ?? request.headers.date;
   const problems: string[] = [];
@@ -184,17 +210,12 @@ function readHeaderClaim(request: HttpRequest, header: string, flavor: AuthFlavo
   if (!fields.get('Signature')) problems.push("Authorization header requires 'Signature' parameter.");
   if (!fields.get('SignedHeaders')) problems.push("Authorization header requires 'SignedHeaders' parameter.");
   if (amzDate === undefined) problems.push("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");
-  if (algorithm !== ALGORITHM) {
-    throw authError('incomplete', flavor, `Unsupported AWS 'algorithm': '${algorithm}'`);
-  }
   if (problems.length > 0) {
     throw authError('incomplete', flavor, `${problems.join(' ')} Authorization=${header}`);
   }
-  const scope = parseCredential(fields.get('Credential')!);
-  if (!scope) {
-    throw authError('incomplete', flavor, `Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${fields.get('Credential')}'`);
-  }
   const signedAt = parseDate(amzDate!, flavor);
+  if (algorithm !== ALGORITHM) throw unsupportedAlgorithm(algorithm, flavor);
+  const scope = readCredential(fields.get('Credential')!, flavor);
   return {
     scope,
     signedHeaders: fields.get('SignedHeaders')!.toLowerCase().split(';'),
@@ -220,14 +241,8 @@ function readPresignedClaim(request: HttpRequest, flavor: AuthFlavor): SignedCla
       missing.map((name) => `AWS query-string parameters must include '${name}'.`).join(' ') + ' Re-examine the query-string parameters.',
     );
   }
-  if (params.get('X-Amz-Algorithm') !== ALGORITHM) {
-    throw authError('incomplete', flavor, `Unsupported AWS 'algorithm': '${params.get('X-Amz-Algorithm')}'`);
-  }
-  const credential = params.get('X-Amz-Credential')!;
-  const scope = parseCredential(credential);
-  if (!scope) {
-    throw authError('incomplete', flavor, `Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${credential}'`);
-  }
+  if (params.get('X-Amz-Algorithm') !== ALGORITHM) throw unsupportedAlgorithm(params.get('X-Amz-Algorithm')!, flavor);
+  const scope = readCredential(params.get('X-Amz-Credential')!, flavor);
   const expiresText = params.get('X-Amz-Expires');
   let expiresSeconds: number | undefined;
   if (expiresText !== undefined) {
@@ -250,6 +265,19 @@ function readPresignedClaim(request: HttpRequest, flavor: AuthFlavor): SignedCla
   };
 }
 
+function unsupportedAlgorithm(algorithm: string, flavor: AuthFlavor): AwsError {
+  return authError('incomplete', flavor, `Unsupported AWS 'algorithm': '${algorithm}' (only AWS4-HMAC-SHA256 for now).`);
+}
+
+/** `AKID/date/region/service/aws4_request`; AWS ignores trailing slashes. */
+function readCredential(credential: string, flavor: AuthFlavor): CredentialScope {
+  const scope = parseCredential(credential.replace(/\/+$/, ''));
+  if (!scope) {
+    throw authError('incomplete', flavor, `Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${credential}'`);
+  }
+  return scope;
+}
+
 function parseDate(text: string, flavor: AuthFlavor): Date {
   const date = parseAmzDate(text) ?? parseHttpDate(text);
   if (!date) {
@@ -265,29 +293,33 @@ function parseHttpDate(text: string): Date | undefined {
   return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
+/** AWS reports every fault of the credential scope at once, in this order. */
 function checkScope(claim: SignedClaim, options: AuthOptions): void {
   const { scope } = claim;
   const day = claim.amzDate.slice(0, 8);
+  const faults: string[] = [];
+  if (!/^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/.test(scope.region)) {
+    faults.push(`Credential should be scoped to a valid region, not '${scope.region}'.`);
+  }
+  if (options.service !== undefined && scope.service !== options.service) {
+    faults.push(`Credential should be scoped to correct service: '${options.service}'.`);
+  }
   if (scope.terminator !== 'aws4_request') {
-    throw authError('mismatch', options.flavor, `Credential should be scoped with a valid terminator: 'aws4_request', not '${scope.terminator}'.`);
+    faults.push(`Credential should be scoped with a valid terminator: 'aws4_request', not '${scope.terminator}'.`);
   }
   if (scope.date !== day) {
-    throw authError(
-      'mismatch',
-      options.flavor,
+    faults.push(
       `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${scope.date}' != '${day}', from '${claim.amzDate}'.`,
     );
   }
-  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(scope.region)) {
-    throw authError('mismatch', options.flavor, `Credential should be scoped to a valid region, not '${scope.region}'.`);
-  }
+  if (faults.length > 0) throw authError('mismatch', options.flavor, faults.join(' '));
   if (!claim.signedHeaders.includes('host')) {
     throw authError('mismatch', options.flavor, "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
   }
 }
 
 function checkTime(claim: SignedClaim, options: AuthOptions): void {
-  const now = options.now.getTime();
+  const now = (options.wallTime ?? options.now).getTime();
   const signed = claim.signedAt.getTime();
   if (claim.expiresSeconds !== undefined) {
     if (now > signed + claim.expiresSeconds * 1000) throw authError('denied', options.flavor, 'Request has expired.');
@@ -313,10 +345,13 @@ function skewMessage(direction: 'earlier' | 'later', amzDate: string, now: numbe
 
 /**
  * The body hash the client signed. A declared x-amz-content-sha256 is signed as given,
- * so it must also be the body's real hash, or a tampered body would pass.
+ * so it must also be the body's real hash, or a tampered body would pass. A presigned
+ * URL may declare UNSIGNED-PAYLOAD in its query instead.
  */
-function payloadHash(request: HttpRequest, flavor: AuthFlavor): string {
-  const declared = request.headers['x-amz-content-sha256'];
+function payloadHash(request: HttpRequest, claim: SignedClaim, flavor: AuthFlavor): string {
+  const declared =
+    request.headers['x-amz-content-sha256'] ??
+    (claim.presigned ? claim.query.find(([name]) => name === 'X-Amz-Content-Sha256')?.[1] : undefined);
   if (declared === UNSIGNED_PAYLOAD) return declared;
   const actual = sha256Hex(request.body);
   if (declared !== undefined && declared !== actual) throw authError('mismatch', flavor, SIGNATURE_MISMATCH);

@@ -10,3 +10,4 @@ export {
   type ResolvedCredential,
 } from './authenticate.ts';
 export { anonymousPrincipal, rootPrincipal, type Principal } from './principal.ts';
+export type { CredentialScope } from './sigv4.ts';

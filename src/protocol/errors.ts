@@ -57,7 +57,7 @@ export const COMMON_ERRORS: Record<string, { status: number; senderFault: boolea
   ValidationError: { status: 400, senderFault: true },
   ValidationException: { status: 400, senderFault: true },
   SignatureDoesNotMatch: { status: 403, senderFault: true },
-  InvalidSignatureException: { status: 400, senderFault: true },
+  InvalidSignatureException: { status: 403, senderFault: true },
   ExpiredToken: { status: 400, senderFault: true },
   ExpiredTokenException: { status: 400, senderFault: true },
   UnknownOperationException: { status: 400, senderFault: true },

@@ -9,7 +9,7 @@ import type { Input } from '../protocol/codec.ts';
 import { codecFor } from '../protocol/codecs.ts';
 import { AwsError, notImplemented } from '../protocol/errors.ts';
 import type { HttpRequest, HttpResponse } from '../protocol/http.ts';
-import type { OperationModel, ServiceModel } from '../protocol/model.ts';
+import { signingName, type OperationModel, type ServiceModel } from '../protocol/model.ts';
 import { fillIdempotencyTokens, validateOperationInput, validationFailure } from '../protocol/validate.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { CallEvent } from '../events/call-event.ts';
@@ -102,6 +102,9 @@ export class Pipeline {
         mode: settings.auth,
         credentials: this.#deps.credentials,
         now: this.#deps.clock.now(),
+        // Clients sign with their real clocks, whatever Bulwark's test clock says.
+        wallTime: new Date(),
+        service: signingName(model),
         defaultAccountId: settings.accountId,
         allowAnonymous: operation !== undefined && (service?.anonymousOperations?.has(operation.name) ?? false),
       });

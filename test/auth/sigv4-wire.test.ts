@@ -178,7 +178,10 @@ print(json.dumps({'presigned': presigned, 'postSigned': post_signed, 'url': p.ur
     const request = fromUrl('GET', out.url, { ...out.headers, 'x-rep': 'one,two   words ' });
     const header = await authenticate(request, options({ now, flavor: 'json' }));
     assert.equal(header.verified, true);
-    await rejects({ ...request, rawQuery: request.rawQuery.replace('p=%2B', 'p=+') }, options({ now, flavor: 'json' }), 'InvalidSignatureException', 403);
+    // A raw '+' is a plus sign, never a space; any other change to the query breaks the signature.
+    assert.equal((await authenticate({ ...request, rawQuery: request.rawQuery.replace('p=%2B', 'p=+') }, options({ now, flavor: 'json' }))).verified, true);
+    await rejects({ ...request, rawQuery: request.rawQuery.replace('p=%2B', 'p=%20') }, options({ now, flavor: 'json' }), 'InvalidSignatureException', 403);
+    await rejects({ ...request, path: request.path.replace('x+y', 'x%20y') }, options({ now, flavor: 'json' }), 'InvalidSignatureException', 403);
   });
 
   it('judges clock skew by the machine time (wallTime) and credential expiry by Bulwark time (now)', async () => {
