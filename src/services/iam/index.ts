@@ -6,6 +6,7 @@ import type { ServiceDefinition } from '../service.ts';
 import { loadModel } from '../../protocol/model.ts';
 import { iamAccessDeclarations } from './authorization.ts';
 import { credentialHandlers } from './credentials/index.ts';
+import { delegationAccess, delegationHandlers } from './delegation.ts';
 import { identityHandlers } from './identities.ts';
 import { policyHandlers } from './policies.ts';
 import { providerHandlers } from './providers.ts';
@@ -19,10 +20,12 @@ const handlers: Handlers<Operations> = {
   ...providerHandlers,
   ...reportHandlers,
   ...simulationHandlers,
+  ...delegationHandlers,
 };
 
 export const iam: ServiceDefinition = {
   model: 'iam',
   handlers,
-  access: iamAccessDeclarations(Object.keys(loadModel('iam').operations)),
+  // Delegation requests declare their own resources and condition keys.
+  access: { ...iamAccessDeclarations(Object.keys(loadModel('iam').operations)), ...delegationAccess },
 };

@@ -344,3 +344,59 @@ export interface ServiceSpecificCredentialRecord {
   createDate: string;
   expirationDate?: string;
 }
+
+// ---- IAM temporary delegation (src/services/iam/delegation/) ----
+// A delegation request crosses accounts (a partner creates it, a customer owns it), so
+// requests live under their id alone; two indexes find them by workflow and by owner.
+
+export const DELEGATION_STORE = {
+  requests: 'iam.delegation-requests', // REQUESTID -> DelegationRequestRecord
+  /** RequestorWorkflowId is unique per requestor account: REQUESTORACCOUNT/workflowid -> { requestId }. */
+  workflows: 'iam.delegation-workflows',
+  /** Requests with an owner, for ListDelegationRequests: OWNERACCOUNT/REQUESTID -> {}. */
+  byOwnerAccount: 'iam.delegation-requests-by-owner',
+} as const;
+
+export type DelegationRequestState =
+  | 'UNASSIGNED'
+  | 'ASSIGNED'
+  | 'PENDING_APPROVAL'
+  | 'ACCEPTED'
+  | 'FINALIZED'
+  | 'REJECTED'
+  | 'EXPIRED';
+
+export interface DelegationRequestRecord {
+  id: string;
+  /** The partner account that created it (RequestorId). */
+  requestorAccountId: string;
+  requestorName?: string;
+  requestorWorkflowId: string;
+  /** Set at creation (a targeted request) or by AssociateDelegationRequest. */
+  ownerAccountId?: string;
+  /** The ARN of the identity that associated the request. */
+  ownerId?: string;
+  /** The ARN of the identity that accepted it (mapped to the delegated credential). */
+  approverId?: string;
+  description: string;
+  requestMessage?: string;
+  permissions: { PolicyTemplateArn?: string; Parameters?: { Name?: string; Values?: string[]; Type?: 'string' | 'stringList' }[] };
+  /** The template resolved with the parameters. */
+  permissionPolicy: string;
+  rolePermissionRestrictionArns: string[];
+  redirectUrl?: string;
+  notificationChannel: string;
+  sessionDuration: number;
+  onlySendByOwner: boolean;
+  /** The stored state; past expirationTime the request reads as EXPIRED. */
+  state: DelegationRequestState;
+  createDate: string;
+  updatedTime: string;
+  expirationTime: string;
+  notes?: string;
+  rejectionReason?: string;
+  /** What SendDelegationToken would publish to the partner's SNS topic, kept for sts:GetDelegatedAccessToken. */
+  exchangeToken?: string;
+  /** When the token was released; the delegated access ends sessionDuration later. */
+  tokenReleaseDate?: string;
+}

@@ -1,0 +1,2 @@
+// IAM temporary delegation (delegation requests): see delegation/.
+export { delegationAccess, delegationHandlers } from './delegation/index.ts';
