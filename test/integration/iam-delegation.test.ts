@@ -11,6 +11,7 @@ import {
   CreatePolicyCommand,
   CreateUserCommand,
   GetDelegationRequestCommand,
+  GetHumanReadableSummaryCommand,
   IAMClient,
   ListDelegationRequestsCommand,
   PutUserPolicyCommand,
@@ -86,6 +87,13 @@ describe('IAM delegation requests with the AWS SDK', () => {
     const seen = await alice.iam.send(new GetDelegationRequestCommand({ DelegationRequestId: id }));
     assert.equal(seen.DelegationRequest!.State, 'UNASSIGNED');
     assert.equal(seen.DelegationRequest!.PermissionPolicy, policy({ Effect: 'Allow', Action: ['s3:PutBucketPolicy', 's3:GetBucketPolicy'], Resource: 'arn:aws:s3:::partner-logs' }));
+    // Whoever may read the request may read its summary (GetHumanReadableSummary).
+    const summary = await alice.iam.send(new GetHumanReadableSummaryCommand({ EntityArn: `arn:aws:iam::${TEST_ACCOUNT}:delegation-request/${id}` }));
+    assert.equal(summary.SummaryState, 'AVAILABLE');
+    assert.equal(
+      summary.SummaryContent,
+      'This delegation request asks for one permission:\n- Allows s3:PutBucketPolicy, s3:GetBucketPolicy on arn:aws:s3:::partner-logs.',
+    );
     await alice.iam.send(new AssociateDelegationRequestCommand({ DelegationRequestId: id }));
     const claimed = await alice.iam.send(new GetDelegationRequestCommand({ DelegationRequestId: id, DelegationPermissionCheck: true }));
     assert.equal(claimed.DelegationRequest!.State, 'ASSIGNED');

@@ -17,11 +17,11 @@ type Input = Record<string, unknown>;
 /** The resource policy that grants the request's default permissions, if any apply. */
 export function defaultPermissions(record: DelegationRequestRecord, arn: string): AccessRequirement['resourcePolicy'] {
   const statement = record.ownerId
-    ? { Effect: 'Allow', Principal: { AWS: record.ownerId }, Action: ['iam:GetDelegationRequest', 'iam:UpdateDelegationRequest'] }
+    ? { Effect: 'Allow', Principal: { AWS: record.ownerId }, Action: ['iam:GetDelegationRequest', 'iam:GetHumanReadableSummary', 'iam:UpdateDelegationRequest'] }
     : {
         Effect: 'Allow',
         Principal: '*',
-        Action: ['iam:GetDelegationRequest', 'iam:AssociateDelegationRequest'],
+        Action: ['iam:GetDelegationRequest', 'iam:GetHumanReadableSummary', 'iam:AssociateDelegationRequest'],
         ...(record.ownerAccountId ? { Condition: { StringEquals: { 'aws:PrincipalAccount': record.ownerAccountId } } } : {}),
       };
   const document = JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'DelegationRequestDefaults', ...statement, Resource: arn }] });
@@ -30,7 +30,8 @@ export function defaultPermissions(record: DelegationRequestRecord, arn: string)
 
 function onRequest(operation: string): AccessDeclaration {
   return async (input: Input, context: RequestContext) => {
-    const id = input.DelegationRequestId as string;
+    // GetHumanReadableSummary names the request by ARN, the others by id.
+    const id = (input.DelegationRequestId as string | undefined) ?? String(input.EntityArn).slice(String(input.EntityArn).lastIndexOf('/') + 1);
     const arn = delegationRequestArn(context.principal.accountId, id);
     const record = await context.store.get<DelegationRequestRecord>(DELEGATION_STORE.requests, id);
     const conditions: Record<string, ContextValue> = record?.ownerId ? { 'iam:DelegationRequestOwner': record.ownerId } : {};
@@ -71,4 +72,5 @@ export const delegationAccess: Record<string, AccessDeclaration> = {
   AcceptDelegationRequest: onRequest('AcceptDelegationRequest'),
   RejectDelegationRequest: onRequest('RejectDelegationRequest'),
   SendDelegationToken: onRequest('SendDelegationToken'),
+  GetHumanReadableSummary: onRequest('GetHumanReadableSummary'),
 };
