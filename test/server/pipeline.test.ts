@@ -2,8 +2,8 @@
 // validation from the model, and garbage that must never produce a 500.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { AssumeRoleWithSAMLCommand, STSClient } from '@aws-sdk/client-sts';
-import { KMSClient, ListKeysCommand } from '@aws-sdk/client-kms';
+import { DescribeSpotPriceHistoryCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { ListHandshakesForAccountCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { CloudWatchClient, ListDashboardsCommand } from '@aws-sdk/client-cloudwatch';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Sha256 } from '@aws-crypto/sha256-js';
@@ -35,20 +35,20 @@ describe('request pipeline', () => {
   }
 
   it('answers a modelled operation Bulwark has not built with 501 naming service and operation', async () => {
-    const sts = new STSClient({ endpoint: server.url, region: 'us-east-1', credentials: DUMMY_CREDENTIALS });
-    const saml = { RoleArn: 'arn:aws:iam::123456789012:role/r', PrincipalArn: 'arn:aws:iam::123456789012:saml-provider/p', SAMLAssertion: 'x'.repeat(8) };
-    await assert.rejects(sts.send(new AssumeRoleWithSAMLCommand(saml)), (e: any) => {
+    // EC2's spot price history is outside the security services Bulwark emulates.
+    const ec2 = new EC2Client({ endpoint: server.url, region: 'us-east-1', credentials: DUMMY_CREDENTIALS, maxAttempts: 1 });
+    await assert.rejects(ec2.send(new DescribeSpotPriceHistoryCommand({ MaxResults: 5 })), (e: any) => {
       assert.equal(e.$metadata.httpStatusCode, 501);
-      assert.match(e.message, /STS AssumeRoleWithSAML is not implemented/);
+      assert.match(e.message, /EC2 DescribeSpotPriceHistory is not implemented/);
       return true;
     });
   });
 
-  it('answers a JSON-protocol service the same way (KMS ListKeys: 501)', async () => {
-    const kms = new KMSClient({ endpoint: server.url, region: 'us-east-1', credentials: DUMMY_CREDENTIALS });
-    await assert.rejects(kms.send(new ListKeysCommand({})), (e: any) => {
+  it('answers a JSON-protocol service the same way (Organizations ListHandshakesForAccount: 501)', async () => {
+    const organizations = new OrganizationsClient({ endpoint: server.url, region: 'us-east-1', credentials: DUMMY_CREDENTIALS, maxAttempts: 1 });
+    await assert.rejects(organizations.send(new ListHandshakesForAccountCommand({})), (e: any) => {
       assert.equal(e.$metadata.httpStatusCode, 501);
-      assert.match(e.message, /KMS ListKeys is not implemented/);
+      assert.match(e.message, /Organizations ListHandshakesForAccount is not implemented/);
       return true;
     });
   });

@@ -1,7 +1,6 @@
 // AWS Security Token Service: temporary credentials for role sessions (AssumeRole,
-// web identity), user sessions (GetSessionToken, GetFederationToken), and who-am-I
-// answers. AssumeRoleWithSAML is not implemented (the server answers 501): it needs
-// XML signature verification with exclusive canonicalization (see docs/sts.md).
+// web identity, SAML), user sessions (GetSessionToken, GetFederationToken), and
+// who-am-I answers.
 import type { ServiceDefinition } from '../service.ts';
 import type { Operations } from '../../protocol/types/sts.ts';
 import type { Handlers } from '../handlers.ts';
@@ -13,12 +12,14 @@ import { assumeRoot, getDelegatedAccessToken } from './organization-sessions.ts'
 import { getWebIdentityToken } from './outbound-token.ts';
 import { getFederationToken, getSessionToken } from './user-sessions.ts';
 import { assumeRoleWithWebIdentity } from './web-identity.ts';
+import { assumeRoleWithSAML } from './saml.ts';
 
 export const stsHandlers: Handlers<Operations> = {
   GetCallerIdentity: getCallerIdentity,
   GetAccessKeyInfo: getAccessKeyInfo,
   AssumeRole: assumeRole,
   AssumeRoleWithWebIdentity: assumeRoleWithWebIdentity,
+  AssumeRoleWithSAML: assumeRoleWithSAML,
   GetSessionToken: getSessionToken,
   GetFederationToken: getFederationToken,
   DecodeAuthorizationMessage: decodeAuthorizationMessageHandler,

@@ -1,10 +1,10 @@
 // SAML 2.0 IdP metadata as IAM checks it on CreateSAMLProvider / UpdateSAMLProvider:
-// an EntityDescriptor (possibly inside an EntitiesDescriptor) with an IDPSSODescriptor
-// whose KeyDescriptor(s) carry the IdP's signing certificate(s). Anything else is
-// refused with AWS's "Could not parse metadata".
+// an md:EntityDescriptor (possibly inside an md:EntitiesDescriptor) with an
+// md:IDPSSODescriptor whose md:KeyDescriptor(s) carry the IdP's signing certificate(s)
+// as ds:X509Certificate. Anything else is refused with AWS's "Could not parse metadata".
 import { X509Certificate } from 'node:crypto';
 import { invalidInput } from '../common.ts';
-import { descendants, parseXml, XmlSyntaxError, type XmlElement } from './xml.ts';
+import { attributeOf, childElements, descendantElements, isElement, NS, parseXml, textOf, XmlSyntaxError, type Document, type Element } from './xml.ts';
 
 export interface SamlMetadata {
   entityId: string;
@@ -16,28 +16,46 @@ export interface SamlMetadata {
 
 export const PARSE_FAILURE = 'Could not parse metadata';
 
-/** The metadata's IdP facts, or InvalidInput "Could not parse metadata". */
-export function readSamlMetadata(document: string): SamlMetadata {
-  let root: XmlElement;
+function parseFailure(): Error {
+  return invalidInput(PARSE_FAILURE);
+}
+
+function parseDocument(document: string): Document {
   try {
-    root = parseXml(document);
+    return parseXml(document);
   } catch (error) {
-    if (error instanceof XmlSyntaxError) throw invalidInput(PARSE_FAILURE);
+    if (error instanceof XmlSyntaxError) throw parseFailure();
     throw error;
   }
-  const entity = root.name === 'EntityDescriptor' ? root : descendants(root, 'EntityDescriptor')[0];
-  if (!entity || (root.name !== 'EntityDescriptor' && root.name !== 'EntitiesDescriptor')) throw invalidInput(PARSE_FAILURE);
-  const idp = entity.children.find((child) => child.name === 'IDPSSODescriptor');
-  if (!idp) throw invalidInput(PARSE_FAILURE);
-  const signingCertificates = idp.children
-    .filter((child) => child.name === 'KeyDescriptor' && (child.attributes.use ?? 'signing') === 'signing')
-    .flatMap((key) => descendants(key, 'X509Certificate'))
-    .map((certificate) => certificate.text.replace(/\s+/g, ''));
-  if (signingCertificates.length === 0 || !signingCertificates.every(isCertificate)) throw invalidInput(PARSE_FAILURE);
-  const validUntilText = entity.attributes.validUntil ?? root.attributes.validUntil;
+}
+
+/** The IdP's EntityDescriptor: the root, or the first one in an EntitiesDescriptor root. */
+function entityDescriptor(root: Element): Element | undefined {
+  if (isElement(root, NS.metadata, 'EntityDescriptor')) return root;
+  if (isElement(root, NS.metadata, 'EntitiesDescriptor')) return descendantElements(root, NS.metadata, 'EntityDescriptor')[0];
+  return undefined;
+}
+
+/** KeyDescriptors without a `use` serve both signing and encryption (SAML metadata §2.4.1.1). */
+function signingCertificatesOf(idp: Element): string[] {
+  return childElements(idp, NS.metadata, 'KeyDescriptor')
+    .filter((key) => (attributeOf(key, 'use') ?? 'signing') === 'signing')
+    .flatMap((key) => descendantElements(key, NS.dsig, 'X509Certificate'))
+    .map((certificate) => textOf(certificate).replace(/\s+/g, ''));
+}
+
+/** The metadata's IdP facts, or InvalidInput "Could not parse metadata". */
+export function readSamlMetadata(document: string): SamlMetadata {
+  const root = parseDocument(document).documentElement!;
+  const entity = entityDescriptor(root);
+  const idp = entity && childElements(entity, NS.metadata, 'IDPSSODescriptor')[0];
+  if (!entity || !idp) throw parseFailure();
+  const signingCertificates = signingCertificatesOf(idp);
+  if (signingCertificates.length === 0 || !signingCertificates.every(isCertificate)) throw parseFailure();
+  const validUntilText = attributeOf(entity, 'validUntil') ?? attributeOf(root, 'validUntil');
   const validUntil = validUntilText === undefined ? undefined : new Date(validUntilText);
-  if (validUntil && Number.isNaN(validUntil.getTime())) throw invalidInput(PARSE_FAILURE);
-  return { entityId: entity.attributes.entityID ?? '', validUntil, signingCertificates };
+  if (validUntil && Number.isNaN(validUntil.getTime())) throw parseFailure();
+  return { entityId: attributeOf(entity, 'entityID') ?? '', validUntil, signingCertificates };
 }
 
 function isCertificate(base64: string): boolean {
