@@ -1,6 +1,7 @@
 // The `bulwark` command.
 import { Logger } from '../lib/log.ts';
 import { startServer } from '../server/server.ts';
+import { redactStoreUrl } from '../store/index.ts';
 import { VERSION } from '../server/admin.ts';
 import { optionsHelp, readSettings, UsageError } from './options.ts';
 
@@ -51,7 +52,7 @@ async function start(args: string[]): Promise<number> {
   const server = await startServer(settings, logger);
   logger.info('bulwark started', {
     url: server.url,
-    store: settings.store,
+    store: redactStoreUrl(settings.store),
     auth: settings.auth,
     iamMode: settings.iamMode,
     accountId: settings.accountId,

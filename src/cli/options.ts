@@ -45,8 +45,8 @@ function region(text: string): string {
 }
 
 function storeUrl(text: string): string {
-  if (text === 'memory:' || /^sqlite:.+/.test(text)) return text;
-  throw new UsageError(`--store must be sqlite:PATH or memory: (got '${text}')`);
+  if (text === 'memory:' || /^sqlite:.+/.test(text) || /^postgres(ql)?:\/\/./.test(text)) return text;
+  throw new UsageError(`--store must be sqlite:PATH or memory:, or a postgres://USER:PASSWORD@HOST/DATABASE URL (got '${text}')`);
 }
 
 const SPECS: Record<keyof Settings, OptionSpec> = {
@@ -61,7 +61,7 @@ const SPECS: Record<keyof Settings, OptionSpec> = {
   store: {
     flag: 'store',
     env: 'BULWARK_STORE',
-    help: 'sqlite:PATH or memory: (default sqlite:DATA_DIR/bulwark.db)',
+    help: 'sqlite:PATH, memory: or postgres://USER:PASSWORD@HOST/DATABASE (default sqlite:DATA_DIR/bulwark.db)',
     read: storeUrl,
   },
   region: { flag: 'region', env: 'BULWARK_REGION', help: 'default region (default us-east-1)', read: region },

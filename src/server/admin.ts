@@ -5,6 +5,7 @@ import type { Clock } from '../lib/clock.ts';
 import type { HttpRequest, HttpResponse } from '../protocol/http.ts';
 import type { ServiceModel } from '../protocol/model.ts';
 import type { ServiceDefinition } from '../services/service.ts';
+import { redactStoreUrl } from '../store/index.ts';
 import type { Store } from '../store/store.ts';
 import type { Settings } from './settings.ts';
 
@@ -70,7 +71,7 @@ function health(deps: AdminDeps) {
       host: settings.host,
       port: settings.port,
       dataDir: settings.dataDir,
-      store: settings.store,
+      store: redactStoreUrl(settings.store),
       region: settings.region,
       accountId: settings.accountId,
       auth: settings.auth,

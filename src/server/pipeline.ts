@@ -145,7 +145,7 @@ export class Pipeline {
       });
       const output = await handler(input, requestContext);
       record.output = output;
-      if (changesPermissions(model.name, operation.name)) this.#deps.authorizer.invalidate();
+      if (changesPermissions(model.name, operation.name)) await this.#permissionsChanged();
       this.#deps.activity.record({
         principal: auth.principal,
         accessKeyId: auth.verified ? auth.accessKeyId : undefined,
@@ -159,6 +159,17 @@ export class Pipeline {
       const awsError = this.#asAwsError(error, record);
       record.error = { code: awsError.code, message: awsError.message };
       return codec.serializeError(model, awsError, context);
+    }
+  }
+
+  /** Drops cached policies here and tells other nodes on the same database to do the same. */
+  async #permissionsChanged(): Promise<void> {
+    this.#deps.authorizer.invalidate();
+    try {
+      await this.#deps.store.notify?.('iam');
+    } catch (error) {
+      // The change itself is committed; other nodes will see it once their caches turn over.
+      this.#deps.logger.warn('could not tell other nodes of an IAM change', { error: (error as Error).message });
     }
   }
 

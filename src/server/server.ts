@@ -40,6 +40,8 @@ export async function startServer(settings: Settings, logger = new Logger(settin
   const models = MODEL_NAMES.map(loadModel);
   const services = new Map(SERVICES.map((service) => [service.model as string, service]));
   const authorizer = new Authorizer(store, logger, settings.iamMode);
+  // Other nodes on the same database announce their IAM changes (PostgreSQL store).
+  store.onChange?.('iam', () => authorizer.invalidate());
   const activity = new ActivityRecorder(store, logger);
   const events = new EventBus(logger);
   const runtime = { store, clock, events, logger, defaultAccountId: settings.accountId, defaultRegion: settings.region, dataDir: settings.dataDir };
@@ -62,6 +64,7 @@ export async function startServer(settings: Settings, logger = new Logger(settin
   const onReset = () => {
     authorizer.invalidate();
     activity.reset();
+    store.notify?.('iam').catch((error) => logger.warn('could not tell other nodes of the reset', { error: (error as Error).message }));
   };
   const admin: AdminDeps = { settings, store, clock, models, services, onReset };
 

@@ -80,4 +80,17 @@ export interface Store extends Documents {
   wipe(): Promise<void>;
   /** Waits for operations in flight, then closes; every later call throws StoreClosedError. */
   close(): Promise<void>;
+  /**
+   * Change notices between Bulwark nodes that share one database (PostgreSQL), so each
+   * can drop what it caches. `notify(topic)` reaches the `onChange` listeners of every
+   * store open on that database, this one included, soon after it resolves (a notice is
+   * a hint: listeners re-read the store). Absent on stores only one process uses, where
+   * the caller's own local invalidation is all there is to do.
+   */
+  notify?(topic: string): Promise<void>;
+  /**
+   * Calls `listener` on each notice for `topic`, and also when notices may have been
+   * missed (the store lost and regained its connection). Returns a function that stops it.
+   */
+  onChange?(topic: string, listener: () => void): () => void;
 }

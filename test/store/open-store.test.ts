@@ -31,12 +31,6 @@ describe('openStore(url)', () => {
     await again.close();
   });
 
-  it('PostgreSQL URLs are recognised but not supported yet', async () => {
-    for (const url of ['postgres://user@db/bulwark', 'postgresql://db/bulwark']) {
-      await assert.rejects(openStore(url), (error) => error instanceof StoreUrlError && /PostgreSQL.*not supported yet/.test(error.message));
-    }
-  });
-
   it('rejects anything else with a message naming the accepted forms', async () => {
     for (const url of ['', 'memory', 'sqlite:', 'mysql://db/x', '/var/lib/bulwark.db', 'SQLITE:/x.db']) {
       await assert.rejects(openStore(url), (error) => error instanceof StoreUrlError && /sqlite:PATH/.test(error.message), `url ${JSON.stringify(url)}`);

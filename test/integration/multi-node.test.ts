@@ -1,0 +1,95 @@
+// Two Bulwark nodes on one PostgreSQL database behave as one service: what is written
+// through one is at once usable through the other, uniqueness holds across them, and
+// a policy change made through one takes effect on the other within a second.
+// Runs when BULWARK_TEST_POSTGRES_URL is set (see scripts/ci-postgres.sh).
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import {
+  CreateAccessKeyCommand,
+  CreateUserCommand,
+  DeleteUserPolicyCommand,
+  IAMClient,
+  ListUsersCommand,
+  PutUserPolicyCommand,
+} from '@aws-sdk/client-iam';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import type { RunningServer } from '../../src/server/server.ts';
+import { assertError } from '../helpers/errors.ts';
+import { DUMMY_CREDENTIALS, startTestServer, TEST_ACCOUNT, TEST_REGION } from '../helpers/server.ts';
+import { dropCreatedSchemas, freshSchemaUrl, SKIP_REASON } from '../store/postgres-database.ts';
+
+type Credentials = { accessKeyId: string; secretAccessKey: string };
+
+const iam = (server: RunningServer, credentials: Credentials = DUMMY_CREDENTIALS) =>
+  new IAMClient({ endpoint: server.url, region: TEST_REGION, credentials });
+const sts = (server: RunningServer, credentials: Credentials) =>
+  new STSClient({ endpoint: server.url, region: TEST_REGION, credentials });
+
+describe('two Bulwark nodes on one PostgreSQL database', { skip: SKIP_REASON }, () => {
+  let a: RunningServer;
+  let b: RunningServer;
+  before(async () => {
+    const { url } = freshSchemaUrl();
+    a = await startTestServer({ store: url });
+    b = await startTestServer({ store: url });
+  });
+  after(async () => {
+    await Promise.all([a?.close(), b?.close()]);
+    await dropCreatedSchemas();
+  });
+
+  async function userWithKey(name: string, through: RunningServer): Promise<Credentials> {
+    await iam(through).send(new CreateUserCommand({ UserName: name }));
+    const { AccessKey } = await iam(through).send(new CreateAccessKeyCommand({ UserName: name }));
+    return { accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! };
+  }
+
+  it('a user and access key created through node A sign requests to node B at once', async () => {
+    const credentials = await userWithKey('made-on-a', a);
+    const identity = await sts(b, credentials).send(new GetCallerIdentityCommand({}));
+    assert.equal(identity.Arn, `arn:aws:iam::${TEST_ACCOUNT}:user/made-on-a`);
+    assert.equal(identity.Account, TEST_ACCOUNT);
+  });
+
+  it('CreateUser of one name through both nodes at the same moment: exactly one succeeds, the other gets EntityAlreadyExists, 409', async () => {
+    for (let round = 0; round < 5; round++) {
+      const name = `racer-${round}`;
+      const results = await Promise.allSettled([a, b].map((node) => iam(node).send(new CreateUserCommand({ UserName: name }))));
+      const succeeded = results.filter((r) => r.status === 'fulfilled');
+      const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+      assert.equal(succeeded.length, 1, `round ${round}: ${JSON.stringify(results.map((r) => r.status))}`);
+      assertError(failed[0].reason, 'EntityAlreadyExistsException', 409, `User with name ${name} already exists.`);
+    }
+    const { Users } = await iam(b).send(new ListUsersCommand({ PathPrefix: '/' }));
+    assert.equal(Users!.filter((u) => u.UserName!.startsWith('racer-')).length, 5);
+  });
+
+  it(
+    'a policy removed through node A stops allowing calls on node B within one second',
+    async () => {
+      const credentials = await userWithKey('policy-watcher', a);
+      await iam(a).send(
+        new PutUserPolicyCommand({
+          UserName: 'policy-watcher',
+          PolicyName: 'list-users',
+          PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iam:ListUsers', Resource: '*' }] }),
+        }),
+      );
+      await iam(b, credentials).send(new ListUsersCommand({})); // allowed, and now in node B's cache
+      await iam(a).send(new DeleteUserPolicyCommand({ UserName: 'policy-watcher', PolicyName: 'list-users' }));
+      const removed = Date.now();
+      let denial: Error | undefined;
+      while (!denial && Date.now() - removed < 1000) {
+        denial = await iam(b, credentials)
+          .send(new ListUsersCommand({}))
+          .then(
+            () => undefined,
+            (error: Error) => error,
+          );
+        if (!denial) await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      assert.ok(denial, 'node B still allowed ListUsers one second after the policy was removed through node A');
+      assertError(denial as Error & { $metadata: { httpStatusCode?: number } }, 'AccessDenied', 403);
+    },
+  );
+});
