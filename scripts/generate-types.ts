@@ -14,7 +14,7 @@ import type { ServiceModel, Shape, StructureShape } from '../src/protocol/model.
 import { MODEL_NAMES } from '../src/protocol/model-names.ts';
 import type { ModelName } from '../src/protocol/model-names.ts';
 
-export const DEFAULT_MODELS: readonly ModelName[] = ['sts', 'iam'];
+export const DEFAULT_MODELS: readonly ModelName[] = ['sts', 'iam', 'kms', 'cloudtrail'];
 
 /** Where the generated file of a model lives. */
 export function typesFileUrl(name: string): URL {

@@ -1,0 +1,86 @@
+// Key rotation: automatic (every RotationPeriodInDays, 90-2560, default 365, applied
+// lazily on Bulwark's clock) and on demand. Old material is kept, so ciphertexts made
+// before a rotation still decrypt. Symmetric encryption keys with KMS-made material only.
+import { AwsError } from '../../../protocol/errors.ts';
+import type { Handlers } from '../../handlers.ts';
+import { addRotatedMaterial, nextRotationDate, requireEnabled, requireKey, saveKey } from '../keys.ts';
+import type { Operations, RotationsListEntry } from '../../../protocol/types/kms.ts';
+import type { KeyRecord } from '../records.ts';
+
+const DEFAULT_PERIOD_DAYS = 365;
+const MAX_ON_DEMAND_ROTATIONS = 25;
+
+function requireRotatable(record: KeyRecord, operation: string): void {
+  if (record.keySpec !== 'SYMMETRIC_DEFAULT' || record.origin !== 'AWS_KMS') {
+    throw new AwsError('UnsupportedOperationException', `${record.arn} key usage or origin is not supported for ${operation}. Only symmetric encryption KMS keys with key material created by KMS can be rotated.`);
+  }
+  if (record.multiRegion && (record.primaryRegion ?? record.region) !== record.region) {
+    throw new AwsError('UnsupportedOperationException', `${record.arn} is a multi-Region replica key: rotate its primary key.`);
+  }
+}
+
+export const rotationHandlers: Handlers<Operations> = {
+  async EnableKeyRotation(input, context) {
+    const record = await requireKey(context, input.KeyId);
+    requireEnabled(record);
+    requireRotatable(record, 'EnableKeyRotation');
+    const period = input.RotationPeriodInDays ?? DEFAULT_PERIOD_DAYS;
+    if (period < 90 || period > 2560) {
+      throw new AwsError('ValidationException', `1 validation error detected: Value '${period}' at 'rotationPeriodInDays' failed to satisfy constraint: Member must have value less than or equal to 2560 and greater than or equal to 90`);
+    }
+    record.rotation = { ...record.rotation, enabled: true, periodInDays: period, nextRotationDate: nextRotationDate(context.now, period) };
+    await saveKey(context.store, record);
+  },
+
+  async DisableKeyRotation(input, context) {
+    const record = await requireKey(context, input.KeyId);
+    requireEnabled(record);
+    requireRotatable(record, 'DisableKeyRotation');
+    record.rotation = { enabled: false, ...(record.rotation.onDemandStartDate ? { onDemandStartDate: record.rotation.onDemandStartDate } : {}) };
+    await saveKey(context.store, record);
+  },
+
+  async GetKeyRotationStatus(input, context) {
+    const record = await requireKey(context, input.KeyId);
+    const { rotation } = record;
+    return {
+      KeyRotationEnabled: rotation.enabled,
+      KeyId: record.arn,
+      ...(rotation.enabled ? { RotationPeriodInDays: rotation.periodInDays, NextRotationDate: new Date(rotation.nextRotationDate!) } : {}),
+      ...(rotation.onDemandStartDate ? { OnDemandRotationStartDate: new Date(rotation.onDemandStartDate) } : {}),
+    };
+  },
+
+  async RotateKeyOnDemand(input, context) {
+    const record = await requireKey(context, input.KeyId);
+    requireEnabled(record);
+    requireRotatable(record, 'RotateKeyOnDemand');
+    const onDemand = record.materials.filter((v) => v.rotationType === 'ON_DEMAND').length;
+    if (onDemand >= MAX_ON_DEMAND_ROTATIONS) {
+      throw new AwsError('LimitExceededException', `${record.arn} has reached the maximum of ${MAX_ON_DEMAND_ROTATIONS} on-demand rotations.`);
+    }
+    await addRotatedMaterial(record, context.now, 'ON_DEMAND');
+    record.rotation.onDemandStartDate = context.now.toISOString();
+    await saveKey(context.store, record);
+    return { KeyId: record.arn };
+  },
+
+  async ListKeyRotations(input, context) {
+    const record = await requireKey(context, input.KeyId);
+    requireRotatable(record, 'ListKeyRotations');
+    const rotations: RotationsListEntry[] = record.materials
+      .filter((v) => v.rotationDate !== undefined)
+      .map((v) => ({
+        KeyId: record.arn,
+        KeyMaterialId: v.material.materialId,
+        KeyMaterialState: v.material.materialId === record.currentMaterialId ? 'CURRENT' : 'NON_CURRENT',
+        RotationDate: new Date(v.rotationDate!),
+        RotationType: v.rotationType,
+      }));
+    const start = input.Marker ? Number.parseInt(input.Marker, 10) : 0;
+    if (!Number.isInteger(start) || start < 0) throw new AwsError('InvalidMarkerException', 'The marker that specifies where pagination should next begin is not valid.');
+    const limit = input.Limit ?? 100;
+    const truncated = start + limit < rotations.length;
+    return { Rotations: rotations.slice(start, start + limit), Truncated: truncated, ...(truncated ? { NextMarker: String(start + limit) } : {}) };
+  },
+};
