@@ -83,13 +83,18 @@ export interface BulwarkProcess {
 }
 
 /** Starts `bulwark start` on `storeUrl` and waits until `probe` is answered 200. */
-export async function startBulwark(storeUrl: string, dataDir: string, probe: (port: number) => Promise<SignedRequest>): Promise<BulwarkProcess> {
+export async function startBulwark(
+  storeUrl: string,
+  dataDir: string,
+  probe: (port: number) => Promise<SignedRequest>,
+  extraArgs: string[] = [],
+): Promise<BulwarkProcess> {
   const port = await freePort();
   const signed = await probe(port);
   const agent = new Agent({ keepAlive: true });
   // BENCH_NODE_FLAGS passes flags to the server's node (e.g. --cpu-prof to profile it).
   const nodeFlags = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
-  const bulwark = [join(root, 'src/cli/main.ts'), 'start', '--port', String(port), '--store', storeUrl, '--data-dir', dataDir];
+  const bulwark = [join(root, 'src/cli/main.ts'), 'start', '--port', String(port), '--store', storeUrl, '--data-dir', dataDir, ...extraArgs];
   const started = performance.now();
   const child = spawn(join(root, 'node_modules/.bin/node'), [...nodeFlags, ...bulwark], { stdio: ['ignore', 'ignore', 'inherit'] });
   const stop = async () => {

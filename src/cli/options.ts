@@ -83,6 +83,12 @@ const SPECS: Record<keyof Settings, OptionSpec> = {
     help: 'enforce: IAM denials are errors; soft: they are logged and let through; off: no authorization (default enforce)',
     read: oneOf('iam-mode', IAM_MODES),
   },
+  cloudTrailRecording: {
+    flag: 'cloudtrail-recording',
+    env: 'BULWARK_CLOUDTRAIL_RECORDING',
+    help: 'on: every call becomes a CloudTrail event (LookupEvents, trails); off until it is fast (default off)',
+    read: (text) => oneOf('cloudtrail-recording', ['on', 'off'] as const)(text) === 'on',
+  },
   logLevel: {
     flag: 'log-level',
     env: 'BULWARK_LOG_LEVEL',
@@ -99,6 +105,7 @@ const DEFAULTS = {
   accountId: '123456789012',
   auth: 'permissive',
   iamMode: 'enforce',
+  cloudTrailRecording: false,
   logLevel: 'info',
 } as const;
 

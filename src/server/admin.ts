@@ -76,6 +76,7 @@ function health(deps: AdminDeps) {
       accountId: settings.accountId,
       auth: settings.auth,
       iamMode: settings.iamMode,
+      cloudTrailRecording: settings.cloudTrailRecording,
       logLevel: settings.logLevel,
     },
     services,

@@ -48,12 +48,14 @@ export class Authorizer {
     this.#cache.clear();
   }
 
-  /** Decides each requirement; throws AccessDenied on the first denial (unless soft). */
-  async authorize(requirements: readonly AccessRequirement[], facts: RequestFacts): Promise<AuthorizationRecord[]> {
-    if (this.mode === 'off' || requirements.length === 0) return [];
+  /**
+   * Decides each requirement, adding each decision to `records` (kept even when the
+   * call is denied); throws AccessDenied on the first denial (unless soft).
+   */
+  async authorize(requirements: readonly AccessRequirement[], facts: RequestFacts, records: AuthorizationRecord[]): Promise<void> {
+    if (this.mode === 'off' || requirements.length === 0) return;
     const caller = await this.#callerPolicies(facts.auth);
     const globalContext = globalConditionKeys(facts, caller);
-    const records: AuthorizationRecord[] = [];
     for (const requirement of requirements) {
       const request: AuthorizationRequest = {
         principal: caller.principal,
@@ -84,7 +86,6 @@ export class Authorizer {
         senderFault: true,
       });
     }
-    return records;
   }
 
   async #callerPolicies(auth: AuthResult): Promise<CallerPolicies> {

@@ -134,7 +134,8 @@ export class Pipeline {
         defaultAccountId: settings.accountId,
         sourceIp: request.remoteAddress,
       };
-      record.authorization = await this.#deps.authorizer.authorize(await declaration(input, requestContext), {
+      record.authorization = [];
+      await this.#deps.authorizer.authorize(await declaration(input, requestContext), {
         auth,
         region,
         now,
@@ -142,7 +143,7 @@ export class Pipeline {
         userAgent: request.headers['user-agent'],
         secureTransport: false,
         flavor: route.protocol === 'query' || route.protocol === 'ec2' ? 'query' : 'json',
-      });
+      }, record.authorization);
       const output = await handler(input, requestContext);
       record.output = output;
       if (changesPermissions(model.name, operation.name)) await this.#permissionsChanged();

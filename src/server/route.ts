@@ -18,7 +18,12 @@ export class Router {
   constructor(models: Iterable<ServiceModel>) {
     for (const model of models) {
       this.#bySigningName.set(signingName(model), model);
-      if (model.metadata.targetPrefix) this.#byTargetPrefix.set(model.metadata.targetPrefix, model);
+      const prefix = model.metadata.targetPrefix;
+      if (prefix) {
+        this.#byTargetPrefix.set(prefix, model);
+        // The JS SDK sends only the last part of dotted prefixes (CloudTrail_20131101.LookupEvents).
+        this.#byTargetPrefix.set(prefix.slice(prefix.lastIndexOf('.') + 1), model);
+      }
       if (speaks(model, 'query') || speaks(model, 'ec2')) this.#queryByVersion.set(model.metadata.apiVersion, model);
     }
   }

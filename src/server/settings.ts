@@ -16,5 +16,7 @@ export interface Settings {
   auth: AuthMode;
   /** enforce: denials are errors; soft: denials are logged and let through; off: no authorization. */
   iamMode: IamMode;
+  /** Record every call as a CloudTrail event (LookupEvents, trail delivery). */
+  cloudTrailRecording: boolean;
   logLevel: LogLevel;
 }

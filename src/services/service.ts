@@ -54,4 +54,6 @@ export interface ServiceRuntime {
   defaultAccountId: string;
   defaultRegion: string;
   dataDir: string;
+  /** Whether CloudTrail records every call (--cloudtrail-recording). */
+  cloudTrailRecording: boolean;
 }

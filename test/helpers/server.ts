@@ -16,6 +16,7 @@ export function testSettings(overrides: Partial<Settings> = {}): Settings {
     accountId: TEST_ACCOUNT,
     auth: 'permissive',
     iamMode: 'enforce',
+    cloudTrailRecording: false,
     logLevel: 'silent',
     ...overrides,
   };

@@ -28,6 +28,7 @@ describe('bulwark start options', () => {
       BULWARK_ACCOUNT_ID: '111122223333',
       BULWARK_AUTH: 'strict',
       BULWARK_IAM_MODE: 'soft',
+      BULWARK_CLOUDTRAIL_RECORDING: 'on',
       BULWARK_LOG_LEVEL: 'warn',
     });
     assert.deepEqual(s, {
@@ -39,6 +40,7 @@ describe('bulwark start options', () => {
       accountId: '111122223333',
       auth: 'strict',
       iamMode: 'soft',
+      cloudTrailRecording: true,
       logLevel: 'warn',
     });
   });

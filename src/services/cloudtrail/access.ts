@@ -1,0 +1,43 @@
+// What each CloudTrail operation needs: cloudtrail:<Operation> on the trail it names,
+// or on '*' for operations that look across the account.
+import type { AccessDeclaration } from '../authorization.ts';
+import { arnForName } from './trails.ts';
+
+const action = (operation: string) => `cloudtrail:${operation}`;
+
+/** The trail named by `member` (a name or an ARN). */
+function onTrail(operation: string, member: string): AccessDeclaration {
+  return (input, context) => {
+    const name = input[member];
+    return [{ action: action(operation), resource: typeof name === 'string' ? arnForName(name, context) : '*' }];
+  };
+}
+
+function onAnything(operation: string): AccessDeclaration {
+  return () => [{ action: action(operation), resource: '*' }];
+}
+
+export const cloudTrailAccess: Record<string, AccessDeclaration> = {
+  LookupEvents: onAnything('LookupEvents'),
+  DescribeTrails: onAnything('DescribeTrails'),
+  ListTrails: onAnything('ListTrails'),
+  CreateTrail: (input, context) => {
+    const resource = arnForName(input.Name as string, context);
+    const tagKeys = ((input.TagsList as { Key: string }[] | undefined) ?? []).map((t) => t.Key);
+    return [{ action: action('CreateTrail'), resource, ...(tagKeys.length > 0 && { context: { 'aws:TagKeys': tagKeys } }) }];
+  },
+  UpdateTrail: onTrail('UpdateTrail', 'Name'),
+  DeleteTrail: onTrail('DeleteTrail', 'Name'),
+  GetTrail: onTrail('GetTrail', 'Name'),
+  GetTrailStatus: onTrail('GetTrailStatus', 'Name'),
+  StartLogging: onTrail('StartLogging', 'Name'),
+  StopLogging: onTrail('StopLogging', 'Name'),
+  GetEventSelectors: onTrail('GetEventSelectors', 'TrailName'),
+  PutEventSelectors: onTrail('PutEventSelectors', 'TrailName'),
+  GetInsightSelectors: onTrail('GetInsightSelectors', 'TrailName'),
+  PutInsightSelectors: onTrail('PutInsightSelectors', 'TrailName'),
+  AddTags: onTrail('AddTags', 'ResourceId'),
+  RemoveTags: onTrail('RemoveTags', 'ResourceId'),
+  ListTags: (input) =>
+    ((input.ResourceIdList as string[] | undefined) ?? []).map((resource) => ({ action: action('ListTags'), resource })),
+};

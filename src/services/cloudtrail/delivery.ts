@@ -1,0 +1,138 @@
+// Log file delivery. S3 does not exist in Bulwark: a trail's S3BucketName names a local
+// directory, <dataDir>/s3/<bucket>/, and files land there in AWS's layout:
+//   [<prefix>/]AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/
+//     <account>_CloudTrail_<region>_<YYYYMMDDTHHmmZ>_<16 characters>.json.gz
+// each a gzipped {"Records":[...]}. Events wait in the store's outbox (written with the
+// event, only while one of the account's trails logs) until the next delivery, which
+// runs on a timer and when a trail stops logging or is deleted. Delivery is at least
+// once: a crash between writing a file and clearing the outbox delivers those again.
+import { randomBytes } from 'node:crypto';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { gzip as gzipCallback } from 'node:zlib';
+import type { Clock } from '../../lib/clock.ts';
+import type { Logger } from '../../lib/log.ts';
+import type { Store } from '../../store/store.ts';
+import { OUTBOX } from './event-store.ts';
+import { awsRecord, type CloudTrailRecord } from './record.ts';
+import { trailSelects } from './selectors.ts';
+import { TRAILS, trailKey, type TrailRecord } from './trails.ts';
+
+const gzip = promisify(gzipCallback);
+const PAGE = 1000;
+
+export class LogDelivery {
+  readonly #store: Store;
+  readonly #clock: Clock;
+  readonly #dataDir: string;
+  readonly #logger: Logger;
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<void> | undefined;
+
+  constructor(store: Store, clock: Clock, dataDir: string, logger: Logger) {
+    this.#store = store;
+    this.#clock = clock;
+    this.#dataDir = dataDir;
+    this.#logger = logger;
+  }
+
+  start(intervalMs: number): void {
+    this.#timer = setInterval(() => {
+      this.deliver().catch((error) => this.#logger.error('cloudtrail delivery failed', { error: (error as Error).stack }));
+    }, intervalMs);
+    this.#timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.#timer);
+    await this.deliver();
+  }
+
+  /** Delivers everything in the outbox now (one delivery at a time; a caller arriving mid-way waits for a fresh one). */
+  async deliver(): Promise<void> {
+    while (this.#running) await this.#running;
+    this.#running = this.#deliverOutbox().finally(() => (this.#running = undefined));
+    await this.#running;
+  }
+
+  async #deliverOutbox(): Promise<void> {
+    for (;;) {
+      const page = await this.#store.list<CloudTrailRecord>(OUTBOX, { limit: PAGE });
+      if (page.items.length === 0) return;
+      const byAccount = new Map<string, CloudTrailRecord[]>();
+      for (const { key, value } of page.items) {
+        const account = key.slice(0, key.indexOf('/'));
+        byAccount.set(account, [...(byAccount.get(account) ?? []), value]);
+      }
+      for (const [account, records] of byAccount) await this.#deliverAccount(account, records);
+      await this.#store.transaction(async (tx) => {
+        for (const { key } of page.items) await tx.delete(OUTBOX, key);
+      });
+      if (!page.next) return;
+    }
+  }
+
+  async #deliverAccount(account: string, records: CloudTrailRecord[]): Promise<void> {
+    const trails = (await this.#store.list<TrailRecord>(TRAILS, { prefix: `${account}/` })).items.map((i) => i.value).filter((t) => t.logging);
+    for (const trail of trails) {
+      const byRegion = new Map<string, CloudTrailRecord[]>();
+      for (const record of records) {
+        if (!trail.isMultiRegionTrail && record.awsRegion !== trail.homeRegion) continue;
+        if (!trailSelects(trail, record)) continue;
+        byRegion.set(record.awsRegion, [...(byRegion.get(record.awsRegion) ?? []), record]);
+      }
+      if (byRegion.size === 0) continue;
+      const now = this.#clock.now();
+      let error: string | undefined;
+      for (const [region, regionRecords] of byRegion) {
+        try {
+          await this.#writeLogFile(trail, region, regionRecords, now);
+        } catch (failure) {
+          error = (failure as Error).message;
+          this.#logger.error('cloudtrail log file not written', { trail: trail.name, error });
+        }
+      }
+      await this.#noteDelivery(trail, now, error);
+    }
+  }
+
+  async #writeLogFile(trail: TrailRecord, region: string, records: CloudTrailRecord[], now: Date): Promise<string> {
+    const path = logFilePath(this.#dataDir, trail, region, now);
+    await mkdir(join(path, '..'), { recursive: true });
+    const body = await gzip(JSON.stringify({ Records: records.map(awsRecord) }));
+    // Write then rename: a reader never sees half a file.
+    await writeFile(`${path}.partial`, body);
+    await rename(`${path}.partial`, path);
+    return path;
+  }
+
+  async #noteDelivery(trail: TrailRecord, at: Date, error: string | undefined): Promise<void> {
+    await this.#store.transaction(async (tx) => {
+      const current = await tx.get<TrailRecord>(TRAILS, trailKey(trail.accountId, trail.name));
+      if (!current) return;
+      if (error) current.latestDeliveryError = error;
+      else {
+        current.latestDeliveryTime = at.toISOString();
+        delete current.latestDeliveryError;
+      }
+      await tx.put(TRAILS, trailKey(trail.accountId, trail.name), current);
+    });
+  }
+}
+
+/** Where a log file of `trail` for `region` written at `at` goes. */
+export function logFilePath(dataDir: string, trail: TrailRecord, region: string, at: Date): string {
+  const iso = at.toISOString();
+  const [year, month, day] = [iso.slice(0, 4), iso.slice(5, 7), iso.slice(8, 10)];
+  const stamp = `${year}${month}${day}T${iso.slice(11, 13)}${iso.slice(14, 16)}Z`;
+  const name = `${trail.accountId}_CloudTrail_${region}_${stamp}_${uniqueSuffix()}.json.gz`;
+  const prefix = trail.s3KeyPrefix ? trail.s3KeyPrefix.split('/').filter(Boolean) : [];
+  return join(dataDir, 's3', trail.s3BucketName, ...prefix, 'AWSLogs', trail.accountId, 'CloudTrail', region, year, month, day, name);
+}
+
+const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+function uniqueSuffix(): string {
+  return Array.from(randomBytes(16), (b) => ALPHANUMERIC[b % ALPHANUMERIC.length]).join('');
+}

@@ -1,0 +1,61 @@
+// AWS CloudTrail: every call that reaches Bulwark is recorded (recorder.ts), can be
+// looked up for 90 days (lookup.ts), and is delivered as log files by logging trails
+// (trails.ts, delivery.ts). Operations without a handler answer 501 (docs/cloudtrail.md).
+import type { Handlers } from '../handlers.ts';
+import type { RequestContext, ServiceDefinition, ServiceRuntime } from '../service.ts';
+import type { Store } from '../../store/store.ts';
+import { cloudTrailAccess } from './access.ts';
+import { LogDelivery } from './delivery.ts';
+import { lookupEvents } from './lookup.ts';
+import type { Operations } from '../../protocol/types/cloudtrail.ts';
+import { cloudTrailSubscriber, type GroupCommitWriter } from './recorder.ts';
+import { trailHandlers } from './trails.ts';
+
+/** How often logging trails deliver, in ms (BULWARK_CLOUDTRAIL_DELIVERY_MS overrides; default 5 s). */
+export function deliveryIntervalMs(env: NodeJS.ProcessEnv = process.env): number {
+  const configured = Number(env.BULWARK_CLOUDTRAIL_DELIVERY_MS);
+  return Number.isFinite(configured) && configured > 0 ? configured : 5000;
+}
+
+/** One per running server (tests may run several in one process), found by its store. */
+const running = new Map<Store, { delivery: LogDelivery; writer?: GroupCommitWriter }>();
+
+/** Delivers what the caller's server holds for trails now (StopLogging, DeleteTrail). */
+async function flushDelivery(context: RequestContext): Promise<void> {
+  const instance = running.get(context.store);
+  if (!instance) return;
+  await instance.writer?.idle();
+  await instance.delivery.deliver();
+}
+
+export const cloudTrailHandlers: Handlers<Operations> = {
+  LookupEvents: lookupEvents,
+  ...trailHandlers(flushDelivery),
+};
+
+export const cloudtrail: ServiceDefinition = {
+  model: 'cloudtrail',
+  handlers: cloudTrailHandlers,
+  access: cloudTrailAccess,
+  start(runtime: ServiceRuntime) {
+    let writer: GroupCommitWriter | undefined;
+    if (runtime.cloudTrailRecording) {
+      const subscriber = cloudTrailSubscriber(runtime.store, runtime.defaultAccountId);
+      runtime.events.subscribe(subscriber);
+      writer = subscriber.writer;
+    }
+    const delivery = new LogDelivery(runtime.store, runtime.clock, runtime.dataDir, runtime.logger);
+    delivery.start(deliveryIntervalMs());
+    running.set(runtime.store, { delivery, writer });
+  },
+  async stop() {
+    for (const [store, instance] of running) {
+      running.delete(store);
+      await instance.writer?.idle();
+      await instance.delivery.stop();
+    }
+  },
+};
+
+export { toCloudTrailRecord, type CloudTrailRecord } from './record.ts';
+export { queryEvents, storeEvents } from './event-store.ts';
