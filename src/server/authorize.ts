@@ -133,6 +133,10 @@ function globalConditionKeys(facts: RequestFacts, caller: CallerPolicies): Recor
   if (facts.sourceIp) context['aws:SourceIp'] = facts.sourceIp;
   if (facts.userAgent) context['aws:UserAgent'] = facts.userAgent;
   for (const [key, value] of Object.entries(caller.tags)) context[`aws:PrincipalTag/${key}`] = value;
+  if (caller.organization) {
+    context['aws:PrincipalOrgID'] = caller.organization.orgId;
+    context['aws:PrincipalOrgPaths'] = caller.organization.orgPaths;
+  }
 
   // Temporary credentials carry MFA and issue-time facts; long-term keys carry none.
   const credential = facts.auth.credential;

@@ -236,9 +236,10 @@ function callEvent(record: CallRecord, request: HttpRequest): CallEvent {
 /** CloudTrail's eventSource where it differs from the action prefix. */
 const EVENT_SOURCE_PREFIX: Partial<Record<ModelName, string>> = { cloudwatch: 'monitoring', accessanalyzer: 'access-analyzer' };
 
-/** IAM writes may change what any caller is allowed: cached policies must go. */
+/** IAM and Organizations writes may change what any caller is allowed: cached policies must go. */
 function changesPermissions(service: string, operation: string): boolean {
-  return service === 'iam' && !/^(Get|List|Simulate|Generate)/.test(operation);
+  if (service === 'iam') return !/^(Get|List|Simulate|Generate)/.test(operation);
+  return service === 'organizations' && !/^(Describe|List)/.test(operation);
 }
 
 /** Nothing in the request says which AWS service it is for. */

@@ -7,6 +7,7 @@ import { compilePolicy, type CompiledPolicy, type PolicySet, type RequestPrincip
 import type { Documents } from '../store/store.ts';
 import { policiesForPrincipal, type PrincipalPolicies } from './iam/policies.ts';
 import { COLLECTIONS, entityKey, type Tag } from './iam/records.ts';
+import { organizationPolicies } from './organizations/enforcement.ts';
 
 export interface CallerPolicies {
   /** The caller as the policy engine names it. */
@@ -14,6 +15,29 @@ export interface CallerPolicies {
   policies: PolicySet;
   /** aws:PrincipalTag/<key> values. */
   tags: Record<string, string>;
+  /** aws:PrincipalOrgID and aws:PrincipalOrgPaths, when the caller's account is in an organization. */
+  organization?: { orgId: string; orgPaths: string[] };
+}
+
+/**
+ * Everything that governs the caller: its identity-side policies and, when its account
+ * is in an organization, the SCPs from the root down to the account (every level must
+ * allow; the management account and service-linked roles are exempt).
+ */
+export async function callerPolicies(store: Documents, principal: Principal): Promise<CallerPolicies> {
+  const [caller, organization] = await Promise.all([identitySide(store, principal), organizationPolicies(store, principal.accountId)]);
+  if (!organization) return caller;
+  const scps = organization.scps?.map((level) => level.map((policy) => compilePolicy(policy.document, policy.id)));
+  return {
+    ...caller,
+    policies: {
+      ...caller.policies,
+      ...(scps ? { scps } : {}),
+      principalInManagementAccount: organization.managementAccount,
+      serviceLinkedRole: principal.type === 'AssumedRole' && principal.rolePath.startsWith('/aws-service-role/'),
+    },
+    organization: { orgId: organization.orgId, orgPaths: organization.orgPaths },
+  };
 }
 
 function compileAll(principalPolicies: PrincipalPolicies): Pick<PolicySet, 'identity' | 'permissionsBoundary'> {
@@ -46,7 +70,7 @@ async function entityTags(store: Documents, collection: string, accountId: strin
   return Object.fromEntries((record?.tags ?? []).map((tag) => [tag.Key, tag.Value]));
 }
 
-export async function callerPolicies(store: Documents, principal: Principal): Promise<CallerPolicies> {
+async function identitySide(store: Documents, principal: Principal): Promise<CallerPolicies> {
   const { accountId } = principal;
   switch (principal.type) {
     case 'Root':

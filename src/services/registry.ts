@@ -3,7 +3,8 @@
 import type { ServiceDefinition } from './service.ts';
 import { iam } from './iam/index.ts';
 import { kms } from './kms/index.ts';
+import { organizations } from './organizations/index.ts';
 import { cloudtrail } from './cloudtrail/index.ts';
 import { sts } from './sts/index.ts';
 
-export const SERVICES: readonly ServiceDefinition[] = [iam, kms, sts, cloudtrail];
+export const SERVICES: readonly ServiceDefinition[] = [iam, kms, sts, cloudtrail, organizations];

@@ -1,0 +1,47 @@
+// What the policy engine needs from Organizations for a caller or a resource owner:
+// the SCPs and RCPs attached at each level from the root down to the account, and
+// whether the account is the management account (which neither applies to).
+import type { Documents } from '../../store/store.ts';
+import type { OrganizationRecord } from './records.ts';
+import { findPolicy, lineage, organizationOf, pathOf } from './shared.ts';
+
+export interface LevelPolicy {
+  id: string;
+  document: string;
+}
+
+export interface OrganizationPolicies {
+  /** One list per level (root, each OU, the account); absent when SCPs are not enabled. */
+  scps?: LevelPolicy[][];
+  /** Likewise for RCPs. */
+  rcps?: LevelPolicy[][];
+  managementAccount: boolean;
+  orgId: string;
+  /** aws:PrincipalOrgPaths: the path of the account's parent, e.g. o-abc/r-ab12/ou-ab12-11111111/. */
+  orgPaths: string[];
+}
+
+function levels(org: OrganizationRecord, accountId: string, type: string): LevelPolicy[][] {
+  return lineage(org, accountId).map((targetId) =>
+    org.attachments
+      .filter((attachment) => attachment.targetId === targetId)
+      .map((attachment) => findPolicy(org, attachment.policyId))
+      .filter((policy) => policy?.type === type)
+      .map((policy) => ({ id: policy!.id, document: policy!.content })),
+  );
+}
+
+/** The organization policies that apply to an account; undefined when it is in no organization. */
+export async function organizationPolicies(store: Documents, accountId: string): Promise<OrganizationPolicies | undefined> {
+  const org = await organizationOf(store, accountId);
+  if (!org || !(accountId in org.accounts)) return undefined;
+  const enabled = (type: string) => org.featureSet === 'ALL' && org.enabledPolicyTypes.includes(type);
+  const parentId = org.accounts[accountId]!.parentId;
+  return {
+    ...(enabled('SERVICE_CONTROL_POLICY') ? { scps: levels(org, accountId, 'SERVICE_CONTROL_POLICY') } : {}),
+    ...(enabled('RESOURCE_CONTROL_POLICY') ? { rcps: levels(org, accountId, 'RESOURCE_CONTROL_POLICY') } : {}),
+    managementAccount: org.managementAccountId === accountId,
+    orgId: org.id,
+    orgPaths: [pathOf(org, parentId)],
+  };
+}

@@ -1,0 +1,90 @@
+// AWS Organizations' errors with AWS's messages.
+import { AwsError } from '../../protocol/errors.ts';
+
+const error = (code: string, message: string) => (): AwsError => new AwsError(code, message);
+
+export const notInUse = error('AWSOrganizationsNotInUseException', 'Your account is not a member of an organization.');
+export const alreadyInOrganization = error('AlreadyInOrganizationException', 'The AWS account is already a member of an organization.');
+export const accessDenied = error('AccessDeniedException', "You don't have permissions to access this resource.");
+export const organizationNotEmpty = error(
+  'OrganizationNotEmptyException',
+  'To delete an organization you must first remove all member accounts (except the management account).',
+);
+export const parentNotFound = error('ParentNotFoundException', "We can't find a root or OU with the ParentId that you specified.");
+export const unitNotFound = error(
+  'OrganizationalUnitNotFoundException',
+  "We can't find an OU with the OrganizationalUnitId that you specified.",
+);
+export const duplicateUnit = error('DuplicateOrganizationalUnitException', 'An OU with the same name already exists.');
+export const unitNotEmpty = error(
+  'OrganizationalUnitNotEmptyException',
+  'The specified OU is not empty. Move all accounts to another root or OU and delete all child OUs, and then try the operation again.',
+);
+export const accountNotFound = error(
+  'AccountNotFoundException',
+  "We can't find an AWS account with the AccountId that you specified, or the account whose credentials you used to make this request isn't a member of an organization.",
+);
+export const childNotFound = error(
+  'ChildNotFoundException',
+  "We can't find an organizational unit (OU) or AWS account with the ChildId that you specified.",
+);
+export const sourceParentNotFound = error(
+  'SourceParentNotFoundException',
+  "We can't find a source root or OU with the ParentId that you specified.",
+);
+export const destinationParentNotFound = error(
+  'DestinationParentNotFoundException',
+  "We can't find a destination root or OU with the ParentId that you specified.",
+);
+export const duplicateAccount = error('DuplicateAccountException', 'That account is already present in the specified destination.');
+export const createAccountStatusNotFound = error(
+  'CreateAccountStatusNotFoundException',
+  "We can't find an create account request with the CreateAccountRequestId that you specified.",
+);
+export const policyNotFound = error('PolicyNotFoundException', "We can't find a policy with the PolicyId that you specified.");
+export const duplicatePolicy = error('DuplicatePolicyException', 'A policy with the same name already exists.');
+export const duplicatePolicyAttachment = error(
+  'DuplicatePolicyAttachmentException',
+  'The selected policy is already attached to the specified target.',
+);
+export const policyNotAttached = error('PolicyNotAttachedException', "The policy isn't attached to the specified target in the specified root.");
+export const policyInUse = error(
+  'PolicyInUseException',
+  'The policy is attached to one or more entities. You must detach it from all roots, OUs, and accounts before performing this operation.',
+);
+export const policyTypeNotEnabled = error(
+  'PolicyTypeNotEnabledException',
+  "The specified policy type isn't currently enabled in this root. You can't attach policies of the specified type to entities in a root until you enable that type in the root.",
+);
+export const policyTypeAlreadyEnabled = error('PolicyTypeAlreadyEnabledException', 'The specified policy type is already enabled.');
+export const policyTypeNotAvailable = error(
+  'PolicyTypeNotAvailableForOrganizationException',
+  "You can't use a policy type that is not available in an organization that supports only consolidated billing features.",
+);
+export const targetNotFound = error(
+  'TargetNotFoundException',
+  "We can't find a root, OU, account, or policy with the TargetId that you specified.",
+);
+export const rootNotFound = error('RootNotFoundException', "We can't find a root with the RootId that you specified.");
+
+/** ConstraintViolationException carries a Reason from the model's enum; messages are AWS's descriptions. */
+const CONSTRAINT_MESSAGES = {
+  OU_DEPTH_LIMIT_EXCEEDED: 'You attempted to create an OU tree that is too many levels deep.',
+  OU_NUMBER_LIMIT_EXCEEDED: 'You attempted to exceed the number of OUs that you can have in an organization.',
+  POLICY_NUMBER_LIMIT_EXCEEDED: 'You attempted to exceed the number of policies that you can have in an organization.',
+  POLICY_CONTENT_LIMIT_EXCEEDED: 'You attempted to create a policy that is larger than the maximum size.',
+  MAX_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED:
+    'You attempted to exceed the number of policies of a certain type that can be attached to an entity at one time.',
+  MIN_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED:
+    'You attempted to detach a policy from an entity that would cause the entity to have fewer than the minimum number of policies of a certain type required.',
+  TAG_POLICY_VIOLATION: 'You attempted to create or update a resource with tags that are not compliant with the tag policy requirements for this account.',
+  MAX_TAG_LIMIT_EXCEEDED: 'You have exceeded the number of tags allowed on this resource.',
+} as const;
+
+export function constraintViolation(reason: keyof typeof CONSTRAINT_MESSAGES): AwsError {
+  return new AwsError('ConstraintViolationException', CONSTRAINT_MESSAGES[reason], { fields: { Reason: reason } });
+}
+
+export function invalidInput(reason: string, message: string): AwsError {
+  return new AwsError('InvalidInputException', message, { fields: { Reason: reason } });
+}

@@ -1,0 +1,130 @@
+// The organization itself: CreateOrganization, DescribeOrganization, DeleteOrganization,
+// ListRoots, and enabling or disabling policy types in the root.
+import type { RequestContext } from '../service.ts';
+import {
+  alreadyInOrganization,
+  organizationNotEmpty,
+  policyTypeAlreadyEnabled,
+  policyTypeNotAvailable,
+  policyTypeNotEnabled,
+  rootNotFound,
+} from './errors.ts';
+import {
+  assertManagementAccount,
+  callerOrganization,
+  findPolicy,
+  managedOrganization,
+  changeOrganization,
+  organizationShape,
+  page,
+  rootShape,
+} from './shared.ts';
+import {
+  DEFAULT_POLICY_OF_TYPE,
+  newOrganizationId,
+  newRootId,
+  ORG_COLLECTIONS,
+  type OrganizationRecord,
+} from './records.ts';
+
+/** Bulwark does not know an account's email; the management account gets this one. */
+export function placeholderEmail(accountId: string): string {
+  return `${accountId}@bulwark.invalid`;
+}
+
+/** Attaches the AWS managed policy of each enabled type that has one (FullAWSAccess, RCPFullAWSAccess). */
+export function attachDefaultPolicies(org: OrganizationRecord, targetId: string): void {
+  for (const type of org.enabledPolicyTypes) {
+    const policyId = DEFAULT_POLICY_OF_TYPE[type];
+    if (policyId) org.attachments.push({ policyId, targetId });
+  }
+}
+
+function allTargets(org: OrganizationRecord): string[] {
+  return [org.rootId, ...Object.keys(org.units), ...Object.keys(org.accounts)];
+}
+
+export const organizationHandlers = {
+  async CreateOrganization(input: { FeatureSet?: 'ALL' | 'CONSOLIDATED_BILLING' }, context: RequestContext) {
+    const accountId = context.principal.accountId;
+    const org = await context.store.transaction(async (tx) => {
+      if (await tx.get(ORG_COLLECTIONS.members, accountId)) throw alreadyInOrganization();
+      const email = placeholderEmail(accountId);
+      const org: OrganizationRecord = {
+        id: newOrganizationId(),
+        featureSet: input.FeatureSet ?? 'ALL',
+        managementAccountId: accountId,
+        managementAccountEmail: email,
+        rootId: newRootId(),
+        rootTags: [],
+        enabledPolicyTypes: [],
+        units: {},
+        accounts: {},
+        policies: {},
+        attachments: [],
+        createAccountStatuses: {},
+      };
+      org.accounts[accountId] = {
+        id: accountId,
+        name: accountId,
+        email,
+        parentId: org.rootId,
+        joinedMethod: 'CREATED',
+        joinedTimestamp: context.now.toISOString(),
+        tags: [],
+      };
+      await tx.put(ORG_COLLECTIONS.organizations, org.id, org);
+      await tx.put(ORG_COLLECTIONS.members, accountId, { organizationId: org.id });
+      await tx.put(ORG_COLLECTIONS.emails, email, { accountId });
+      return org;
+    });
+    return { Organization: organizationShape(org) };
+  },
+
+  /** Any account of the organization may describe it. */
+  async DescribeOrganization(_input: object, context: RequestContext) {
+    return { Organization: organizationShape(await callerOrganization(context.store, context)) };
+  },
+
+  /** Only an organization with no member accounts left can be deleted. */
+  async DeleteOrganization(_input: object, context: RequestContext) {
+    await context.store.transaction(async (tx) => {
+      const org = await callerOrganization(tx, context);
+      assertManagementAccount(org, context);
+      if (Object.keys(org.accounts).length > 1) throw organizationNotEmpty();
+      await tx.delete(ORG_COLLECTIONS.organizations, org.id);
+      await tx.delete(ORG_COLLECTIONS.members, org.managementAccountId);
+      await tx.delete(ORG_COLLECTIONS.emails, org.managementAccountEmail.toLowerCase());
+    });
+    return {};
+  },
+
+  async ListRoots(input: { NextToken?: string; MaxResults?: number }, context: RequestContext) {
+    const org = await managedOrganization(context);
+    const { items, NextToken } = page([rootShape(org)], input);
+    return { Roots: items, ...(NextToken ? { NextToken } : {}) };
+  },
+
+  async EnablePolicyType(input: { RootId: string; PolicyType: string }, context: RequestContext) {
+    return changeOrganization(context, (org) => {
+      if (input.RootId !== org.rootId) throw rootNotFound();
+      if (org.featureSet !== 'ALL') throw policyTypeNotAvailable();
+      if (org.enabledPolicyTypes.includes(input.PolicyType)) throw policyTypeAlreadyEnabled();
+      org.enabledPolicyTypes.push(input.PolicyType);
+      const policyId = DEFAULT_POLICY_OF_TYPE[input.PolicyType];
+      if (policyId) for (const targetId of allTargets(org)) org.attachments.push({ policyId, targetId });
+      return { Root: rootShape(org) };
+    });
+  },
+
+  /** Disabling a type detaches every policy of that type from every target. */
+  async DisablePolicyType(input: { RootId: string; PolicyType: string }, context: RequestContext) {
+    return changeOrganization(context, (org) => {
+      if (input.RootId !== org.rootId) throw rootNotFound();
+      if (!org.enabledPolicyTypes.includes(input.PolicyType)) throw policyTypeNotEnabled();
+      org.enabledPolicyTypes = org.enabledPolicyTypes.filter((type) => type !== input.PolicyType);
+      org.attachments = org.attachments.filter((attachment) => findPolicy(org, attachment.policyId)?.type !== input.PolicyType);
+      return { Root: rootShape(org) };
+    });
+  },
+};
