@@ -4,9 +4,13 @@
 import { compareKeys } from './keys.ts';
 import { SerializedStore, type KeyRange, type Row, type SyncEngine } from './serialized.ts';
 import type { Store } from './store.ts';
+import { MemoryEventLog, serializedEventLog } from './event-log.ts';
 
 export function openMemoryStore(): Store {
-  return new SerializedStore(new MemoryEngine());
+  const engine = new MemoryEngine();
+  const store = new SerializedStore(engine);
+  const eventLog = serializedEventLog(store, engine.events);
+  return Object.assign(store, { eventLog: () => eventLog });
 }
 
 type Collection = Map<string, Row>;
@@ -14,6 +18,8 @@ type Collection = Map<string, Row>;
 class MemoryEngine implements SyncEngine {
   #collections = new Map<string, Collection>();
   #version = 0;
+  /** CloudTrail's event log (appends only, each in a transaction of its own, so never rolled back). */
+  readonly events = new MemoryEventLog();
   /** While a transaction is open: each touched document's state before it, to restore on rollback. */
   #undo: Map<string, { collection: string; key: string; before: Row | undefined }> | undefined;
 
@@ -64,6 +70,7 @@ class MemoryEngine implements SyncEngine {
   }
 
   wipe(): void {
+    this.events.clear();
     for (const [collection, documents] of this.#collections) {
       for (const key of documents.keys()) this.#remember(collection, key);
       documents.clear();
@@ -72,6 +79,7 @@ class MemoryEngine implements SyncEngine {
 
   close(): void {
     this.#collections.clear();
+    this.events.clear();
   }
 
   #remember(collection: string, key: string): void {

@@ -1,6 +1,7 @@
 // The PostgreSQL store's tables, their migrations, and where they live (a schema).
 import type pg from 'pg';
 import { SchemaVersionError, StoreError, StoreUrlError } from './errors.ts';
+import { postgresEventLogMigration } from './event-log-postgres.ts';
 
 /**
  * MIGRATIONS[i] takes the schema from version i to i + 1; `s` is the quoted schema
@@ -22,6 +23,8 @@ const MIGRATIONS: readonly ((s: string) => string)[] = [
     );
     -- The store-wide version counter; never reset, so versions are never reused.
     CREATE SEQUENCE ${s}.document_versions;`,
+  // CloudTrail's append-only event log (event-log-postgres.ts).
+  postgresEventLogMigration,
 ];
 
 export const POSTGRES_SCHEMA_VERSION = MIGRATIONS.length;

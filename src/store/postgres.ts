@@ -10,6 +10,8 @@ import { StoreClosedError, TransactionError } from './errors.ts';
 import { checkLimit, checkName, checkVersion, compareKeys, encodeValue, prefixUpperBound } from './keys.ts';
 import { ChangeFeed, changeChannel, checkTopic } from './postgres-changes.ts';
 import { migrate, parseStoreUrl, quoteIdentifier } from './postgres-schema.ts';
+import { checkQuery, type EventLog } from './event-log.ts';
+import { PostgresEventLog, postgresEventLogWipe } from './event-log-postgres.ts';
 import type { Documents, Entry, ListOptions, Page, Store, Transaction } from './store.ts';
 
 /** SQLSTATEs after which a transaction may simply be run again. */
@@ -42,7 +44,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       client.release();
     }
     const feed = await ChangeFeed.open({ ...config, application_name: 'bulwark-changes' }, changeChannel(schema));
-    return new PostgresStore(pool, new Statements(quoteIdentifier(schema)), feed, changeChannel(schema));
+    return new PostgresStore(pool, new Statements(quoteIdentifier(schema)), feed, changeChannel(schema), new PostgresEventLog(pool, quoteIdentifier(schema)));
   } catch (error) {
     await pool.end().catch(() => {});
     throw error;
@@ -72,7 +74,7 @@ class Statements {
     this.update = `UPDATE ${documents} SET value = $3, version = ${nextVersion}
                    WHERE collection = $1 AND key = $2 AND version = $4`;
     this.delete = `DELETE FROM ${documents} WHERE collection = $1 AND key = $2`;
-    this.wipe = `DELETE FROM ${documents}`;
+    this.wipe = `DELETE FROM ${documents}; ${postgresEventLogWipe(schema)}`;
   }
 
   /** Keys in [low, high) (or (low, high)); the range keeps the primary key index usable. */
@@ -133,13 +135,14 @@ class PostgresStore implements Store {
   readonly #feed: ChangeFeed;
   readonly #channel: string;
   readonly #documents: SqlDocuments;
+  readonly #eventLog: EventLog;
   /** Set while a transaction's work runs, so calls back into the store are caught. */
   readonly #transactionScope = new AsyncLocalStorage<TransactionScope>();
   readonly #inFlight = new Set<Promise<unknown>>();
   #closed = false;
   #closing: Promise<void> | undefined;
 
-  constructor(pool: pg.Pool, sql: Statements, feed: ChangeFeed, channel: string) {
+  constructor(pool: pg.Pool, sql: Statements, feed: ChangeFeed, channel: string, events: PostgresEventLog) {
     this.#pool = pool;
     this.#sql = sql;
     this.#feed = feed;
@@ -147,6 +150,18 @@ class PostgresStore implements Store {
     this.#documents = new SqlDocuments(sql, (operation, body) =>
       this.#track(operation, () => retryingConflicts(() => body(this.#pool))),
     );
+    // Appends only insert new rows, so they need no serializable retry; track them for close().
+    this.#eventLog = {
+      append: (batch) => this.#track('eventLog.append', () => events.append(batch)),
+      query: async (query) => {
+        checkQuery(query);
+        return this.#track('eventLog.query', () => events.query(query));
+      },
+    };
+  }
+
+  eventLog(): EventLog {
+    return this.#eventLog;
   }
 
   get<T = unknown>(collection: string, key: string): Promise<T | undefined> {

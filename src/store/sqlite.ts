@@ -9,6 +9,8 @@ import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { SchemaVersionError } from './errors.ts';
 import { SerializedStore, type KeyRange, type Row, type SyncEngine } from './serialized.ts';
 import type { Store } from './store.ts';
+import { serializedEventLog } from './event-log.ts';
+import { SQLITE_EVENT_LOG_MIGRATION, SQLITE_EVENT_LOG_WIPE, SqliteEventLog } from './event-log-sqlite.ts';
 
 const BUSY_TIMEOUT_MS = 5000;
 
@@ -27,17 +29,23 @@ const MIGRATIONS: readonly string[] = [
    -- One row: the store-wide version counter (never reset, so versions are never reused).
    CREATE TABLE version_counter (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL);
    INSERT INTO version_counter VALUES (1, 0);`,
+  SQLITE_EVENT_LOG_MIGRATION,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 export function openSqliteStore(path: string): Store {
-  return new SerializedStore(new SqliteEngine(path));
+  const engine = new SqliteEngine(path);
+  const store = new SerializedStore(engine);
+  const eventLog = serializedEventLog(store, engine.events);
+  return Object.assign(store, { eventLog: () => eventLog });
 }
 
 class SqliteEngine implements SyncEngine {
   readonly #db: DatabaseSync;
   readonly #statements = new Map<string, StatementSync>();
+  /** CloudTrail's event log, on this connection (so it shares transactions and the file). */
+  readonly events: SqliteEventLog;
 
   constructor(path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -45,6 +53,7 @@ class SqliteEngine implements SyncEngine {
     try {
       this.#db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;');
       migrate(this.#db);
+      this.events = new SqliteEventLog(this.#db);
     } catch (error) {
       this.#db.close();
       throw error;
@@ -98,6 +107,7 @@ class SqliteEngine implements SyncEngine {
 
   wipe(): void {
     this.#db.exec('DELETE FROM documents');
+    this.#db.exec(SQLITE_EVENT_LOG_WIPE);
   }
 
   close(): void {

@@ -24,8 +24,9 @@
 // where the record lives) and writes it in the same transaction as the record. Its
 // `insert` makes the index unique for free. The store has no index feature of its own.
 //
-// Append-heavy ordered data (CloudTrail events) will get its own interface; nothing
-// here is meant for millions of documents in one collection.
+// Append-heavy ordered data (CloudTrail events) has its own interface, `eventLog()`
+// (event-log.ts); nothing here is meant for millions of documents in one collection.
+import type { EventLog } from './event-log.ts';
 
 export interface Entry<T = unknown> {
   key: string;
@@ -93,4 +94,9 @@ export interface Store extends Documents {
    * missed (the store lost and regained its connection). Returns a function that stops it.
    */
   onChange?(topic: string, listener: () => void): () => void;
+  /**
+   * The append-only log of recorded API events (CloudTrail), kept beside the documents
+   * and emptied by `wipe`. Absent on a store that has none (callers fall back to documents).
+   */
+  eventLog?(): EventLog;
 }

@@ -1,6 +1,6 @@
 // The durable subscriber that records every call. Writes are group-committed: while one
-// transaction is being written, arriving events queue up and go together in the next
-// one, and each caller's answer waits for the transaction holding its event. Under load
+// transaction is being written (or the event loop is reading requests), arriving events
+// queue up and go together in the next one, and each caller's answer waits for the transaction holding its event. Under load
 // this turns N calls into a handful of commits (one fsync each) instead of N.
 // It is subscribed only with --cloudtrail-recording on (BULWARK_CLOUDTRAIL_RECORDING).
 import type { CallEvent } from '../../events/call-event.ts';
@@ -39,9 +39,12 @@ export class GroupCommitWriter {
   }
 
   async #drain(): Promise<void> {
-    // Let the calls of this turn of the event loop join the first batch.
-    await Promise.resolve();
-    while (this.#queue.length > 0) {
+    // Before each batch, let the event loop read what has arrived (setImmediate runs
+    // after I/O): those calls' events join the batch. An SQLite commit is synchronous,
+    // so without this turn a batch would only ever hold one tick's worth of events.
+    for (;;) {
+      await nextTurn();
+      if (this.#queue.length === 0) break;
       const batch = this.#queue;
       this.#queue = [];
       try {
@@ -53,6 +56,10 @@ export class GroupCommitWriter {
     }
     this.#inFlight = undefined;
   }
+}
+
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 export function cloudTrailSubscriber(store: Store, defaultAccountId: string): Subscriber & { writer: GroupCommitWriter } {

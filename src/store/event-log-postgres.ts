@@ -1,0 +1,160 @@
+// The event log in PostgreSQL (see event-log.ts): the same two tables as SQLite's, in
+// the store's schema. A batch is one transaction of two INSERTs (events, resources)
+// that take the batch as arrays (unnest), so a commit costs one round trip per table.
+import type pg from 'pg';
+import {
+  ATTRIBUTE_COLUMNS,
+  RESOURCE_KINDS,
+  resourceRows,
+  toPage,
+  type EventLog,
+  type EventLogPage,
+  type EventLogQuery,
+  type LoggedEvent,
+} from './event-log.ts';
+
+/** The migration step creating the tables; `s` is the quoted schema name. */
+export function postgresEventLogMigration(s: string): string {
+  return `
+    CREATE TABLE ${s}.cloudtrail_events (
+      account       text COLLATE "C" NOT NULL,
+      region        text COLLATE "C" NOT NULL,
+      time          bigint NOT NULL, -- epoch ms
+      id            text COLLATE "C" NOT NULL,
+      event_name    text COLLATE "C" NOT NULL,
+      event_source  text COLLATE "C" NOT NULL,
+      username      text COLLATE "C",
+      access_key_id text COLLATE "C",
+      read_only     text COLLATE "C" NOT NULL, -- 'true' | 'false'
+      resources     text NOT NULL, -- JSON [{type?, name}]
+      record        text NOT NULL  -- JSON
+    );
+    CREATE UNIQUE INDEX cloudtrail_events_by_time ON ${s}.cloudtrail_events (account, region, time, id);
+    CREATE INDEX cloudtrail_events_by_id ON ${s}.cloudtrail_events (account, region, id, time);
+    CREATE INDEX cloudtrail_events_by_name ON ${s}.cloudtrail_events (account, region, event_name, time, id);
+    CREATE INDEX cloudtrail_events_by_source ON ${s}.cloudtrail_events (account, region, event_source, time, id);
+    CREATE INDEX cloudtrail_events_by_username ON ${s}.cloudtrail_events (account, region, username, time, id);
+    CREATE INDEX cloudtrail_events_by_access_key ON ${s}.cloudtrail_events (account, region, access_key_id, time, id);
+    CREATE INDEX cloudtrail_events_by_read_only ON ${s}.cloudtrail_events (account, region, read_only, time, id);
+    CREATE TABLE ${s}.cloudtrail_event_resources (
+      account text COLLATE "C" NOT NULL,
+      region  text COLLATE "C" NOT NULL,
+      kind    text COLLATE "C" NOT NULL, -- 'type' | 'name'
+      value   text COLLATE "C" NOT NULL,
+      time    bigint NOT NULL,
+      id      text COLLATE "C" NOT NULL,
+      PRIMARY KEY (account, region, kind, value, time, id)
+    );`;
+}
+
+export function postgresEventLogWipe(s: string): string {
+  return `DELETE FROM ${s}.cloudtrail_events; DELETE FROM ${s}.cloudtrail_event_resources;`;
+}
+
+const COLUMNS = 'e.account, e.region, e.time, e.id, e.event_name, e.event_source, e.username, e.access_key_id, e.read_only, e.resources, e.record';
+
+interface EventRow {
+  account: string;
+  region: string;
+  /** bigint arrives as text. */
+  time: string;
+  id: string;
+  event_name: string;
+  event_source: string;
+  username: string | null;
+  access_key_id: string | null;
+  read_only: string;
+  resources: string;
+  record: string;
+}
+
+export class PostgresEventLog implements EventLog {
+  readonly #pool: pg.Pool;
+  readonly #schema: string;
+
+  /** `schema` is quoted. */
+  constructor(pool: pg.Pool, schema: string) {
+    this.#pool = pool;
+    this.#schema = schema;
+  }
+
+  async append(events: readonly LoggedEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const s = this.#schema;
+    const columns = (pick: (e: LoggedEvent) => string | number | null) => events.map(pick);
+    const resources = events.flatMap((e) => resourceRows(e).map(([kind, value]) => [e.account, e.region, kind, value, e.time, e.id] as const));
+    const client = await this.#pool.connect();
+    let healthy = true;
+    try {
+      await client.query('BEGIN');
+      await client.query(
+        `INSERT INTO ${s}.cloudtrail_events (account, region, time, id, event_name, event_source, username, access_key_id, read_only, resources, record)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])`,
+        [
+          columns((e) => e.account),
+          columns((e) => e.region),
+          columns((e) => e.time),
+          columns((e) => e.id),
+          columns((e) => e.eventName),
+          columns((e) => e.eventSource),
+          columns((e) => e.username ?? null),
+          columns((e) => e.accessKeyId ?? null),
+          columns((e) => String(e.readOnly)),
+          columns((e) => JSON.stringify(e.resources)),
+          columns((e) => e.record),
+        ],
+      );
+      if (resources.length > 0) {
+        await client.query(
+          `INSERT INTO ${s}.cloudtrail_event_resources (account, region, kind, value, time, id)
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[])
+           ON CONFLICT DO NOTHING`,
+          [0, 1, 2, 3, 4, 5].map((i) => resources.map((row) => row[i])),
+        );
+      }
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => (healthy = false));
+      throw error;
+    } finally {
+      client.release(!healthy);
+    }
+  }
+
+  async query(query: EventLogQuery): Promise<EventLogPage> {
+    const s = this.#schema;
+    const { attribute, before } = query;
+    const column = attribute && ATTRIBUTE_COLUMNS[attribute.key];
+    const kind = attribute && RESOURCE_KINDS[attribute.key];
+    // The filter and the order run on the resources' index for resource attributes, else on the events'.
+    const f = kind ? 'r' : 'e';
+    const from = kind
+      ? `${s}.cloudtrail_event_resources r JOIN ${s}.cloudtrail_events e ON e.account = r.account AND e.region = r.region AND e.time = r.time AND e.id = r.id`
+      : `${s}.cloudtrail_events e`;
+    const parameters: (string | number)[] = [];
+    const p = (value: string | number) => `$${parameters.push(value)}`;
+    const conditions = [`${f}.account = ${p(query.account)}`, `${f}.region = ${p(query.region)}`, `${f}.time >= ${p(query.start)}`, `${f}.time <= ${p(query.end)}`];
+    if (kind) conditions.push(`r.kind = ${p(kind)}`, `r.value = ${p(attribute.value)}`);
+    else if (column) conditions.push(`e.${column} = ${p(attribute.value)}`);
+    if (before) conditions.push(`(${f}.time, ${f}.id) < (${p(before.time)}, ${p(before.id)})`);
+    const sql = `SELECT ${COLUMNS} FROM ${from} WHERE ${conditions.join(' AND ')} ORDER BY ${f}.time DESC, ${f}.id DESC LIMIT ${p(query.limit + 1)}`;
+    const { rows } = await this.#pool.query<EventRow>(sql, parameters);
+    return toPage(rows.map(toEvent), query.limit);
+  }
+}
+
+function toEvent(row: EventRow): LoggedEvent {
+  return {
+    account: row.account,
+    region: row.region,
+    time: Number(row.time),
+    id: row.id,
+    eventName: row.event_name,
+    eventSource: row.event_source,
+    ...(row.username !== null && { username: row.username }),
+    ...(row.access_key_id !== null && { accessKeyId: row.access_key_id }),
+    readOnly: row.read_only === 'true',
+    resources: JSON.parse(row.resources) as LoggedEvent['resources'],
+    record: row.record,
+  };
+}

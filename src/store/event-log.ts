@@ -1,0 +1,185 @@
+// An append-only log of recorded API events (CloudTrail), beside the document store.
+// Documents are versioned, JSON-indexed and transactional; events are none of that: a
+// batch is appended in one transaction (one INSERT per event and per resource, no
+// version counter), never changed, and read back newest first by account, region,
+// one lookup attribute and a time range through real SQL indexes.
+//
+// Order: newest first, ties (same millisecond) by id, descending. A page's `next` is
+// the last event's (time, id): pass it as `before` for the page after.
+import type { Store } from './store.ts';
+
+/** What an event can be looked up by (LookupEvents' attribute keys). */
+export const EVENT_LOG_ATTRIBUTES = [
+  'EventId',
+  'EventName',
+  'ReadOnly',
+  'Username',
+  'ResourceType',
+  'ResourceName',
+  'EventSource',
+  'AccessKeyId',
+] as const;
+export type EventLogAttribute = (typeof EVENT_LOG_ATTRIBUTES)[number];
+
+export interface LoggedEvent {
+  account: string;
+  region: string;
+  /** Epoch milliseconds. */
+  time: number;
+  /** Unique per event. */
+  id: string;
+  eventName: string;
+  eventSource: string;
+  username?: string;
+  accessKeyId?: string;
+  readOnly: boolean;
+  resources: { type?: string; name: string }[];
+  /** The whole record, as JSON text (serialized once by the writer, given back as is). */
+  record: string;
+}
+
+export interface EventLogCursor {
+  time: number;
+  id: string;
+}
+
+export interface EventLogQuery {
+  account: string;
+  region: string;
+  attribute?: { key: EventLogAttribute; value: string };
+  /** Inclusive bounds, epoch ms. */
+  start: number;
+  end: number;
+  /** At most this many events (a positive integer). */
+  limit: number;
+  /** Only events after this one in newest-first order: the previous page's `next`. */
+  before?: EventLogCursor;
+}
+
+export interface EventLogPage {
+  events: LoggedEvent[];
+  /** Present when more events may follow. */
+  next?: EventLogCursor;
+}
+
+export interface EventLog {
+  /** Appends the events in one transaction: all or none. */
+  append(events: readonly LoggedEvent[]): Promise<void>;
+  /** A page of matching events, newest first. */
+  query(query: EventLogQuery): Promise<EventLogPage>;
+}
+
+/** The attribute columns of the events table; resource attributes live in the resources table. */
+export const ATTRIBUTE_COLUMNS: Partial<Record<EventLogAttribute, string>> = {
+  EventId: 'id',
+  EventName: 'event_name',
+  ReadOnly: 'read_only',
+  Username: 'username',
+  EventSource: 'event_source',
+  AccessKeyId: 'access_key_id',
+};
+
+/** The resources table's `kind` for the two resource attributes. */
+export const RESOURCE_KINDS: Partial<Record<EventLogAttribute, string>> = { ResourceType: 'type', ResourceName: 'name' };
+
+/** The distinct (kind, value) resource rows of an event. */
+export function resourceRows(event: LoggedEvent): [kind: string, value: string][] {
+  const rows = new Map<string, [string, string]>();
+  for (const { type, name } of event.resources) {
+    if (type !== undefined) rows.set(JSON.stringify(['type', type]), ['type', type]);
+    rows.set(JSON.stringify(['name', name]), ['name', name]);
+  }
+  return [...rows.values()];
+}
+
+/** The event's values of an attribute (several for resources). */
+export function attributeValues(event: LoggedEvent, key: EventLogAttribute): string[] {
+  switch (key) {
+    case 'EventId':
+      return [event.id];
+    case 'EventName':
+      return [event.eventName];
+    case 'ReadOnly':
+      return [String(event.readOnly)];
+    case 'Username':
+      return event.username === undefined ? [] : [event.username];
+    case 'EventSource':
+      return [event.eventSource];
+    case 'AccessKeyId':
+      return event.accessKeyId === undefined ? [] : [event.accessKeyId];
+    case 'ResourceType':
+      return event.resources.flatMap((r) => (r.type === undefined ? [] : [r.type]));
+    case 'ResourceName':
+      return event.resources.map((r) => r.name);
+  }
+}
+
+/** Newest first, then id descending: the log's one order. */
+export function compareNewestFirst(a: EventLogCursor, b: EventLogCursor): number {
+  if (a.time !== b.time) return b.time - a.time;
+  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
+}
+
+export function checkQuery(query: EventLogQuery): void {
+  if (!Number.isInteger(query.limit) || query.limit < 1) throw new RangeError(`event log limit must be a positive integer, not ${query.limit}`);
+  if (query.attribute && !EVENT_LOG_ATTRIBUTES.includes(query.attribute.key)) {
+    throw new RangeError(`unknown event log attribute ${query.attribute.key}`);
+  }
+}
+
+/** The page of `limit` from `sorted` (newest first), with `next` when one more matched. */
+export function toPage(sorted: LoggedEvent[], limit: number): EventLogPage {
+  if (sorted.length <= limit) return { events: sorted };
+  const events = sorted.slice(0, limit);
+  const last = events[events.length - 1];
+  return { events, next: { time: last.time, id: last.id } };
+}
+
+/** The events log in memory (the memory store's): arrays, filtered and sorted on demand. */
+export class MemoryEventLog implements SyncEventLog {
+  #events: LoggedEvent[] = [];
+
+  append(events: readonly LoggedEvent[]): void {
+    this.#events.push(...events.map((e) => structuredClone(e)));
+  }
+
+  query(query: EventLogQuery): EventLogPage {
+    const { attribute, before } = query;
+    const matching = this.#events.filter(
+      (e) =>
+        e.account === query.account &&
+        e.region === query.region &&
+        e.time >= query.start &&
+        e.time <= query.end &&
+        (!attribute || attributeValues(e, attribute.key).includes(attribute.value)) &&
+        (!before || compareNewestFirst(before, e) < 0),
+    );
+    matching.sort(compareNewestFirst);
+    return toPage(matching.slice(0, query.limit + 1).map((e) => structuredClone(e)), query.limit);
+  }
+
+  clear(): void {
+    this.#events = [];
+  }
+}
+
+/** An event log whose engine works synchronously on the store's own connection. */
+export interface SyncEventLog {
+  append(events: readonly LoggedEvent[]): void;
+  query(query: EventLogQuery): EventLogPage;
+}
+
+/**
+ * The EventLog of a store whose engine is shared with its documents (SQLite, memory):
+ * each call runs as a store transaction, so it takes its turn with the store's other
+ * work, commits (or rolls back) on its own, and fails like the store once it is closed.
+ */
+export function serializedEventLog(store: Store, log: SyncEventLog): EventLog {
+  return {
+    append: (events) => (events.length === 0 ? Promise.resolve() : store.transaction(async () => log.append(events))),
+    query: async (query) => {
+      checkQuery(query);
+      return store.transaction(async () => log.query(query));
+    },
+  };
+}

@@ -1,0 +1,182 @@
+// The event log every store offers (CloudTrail's append-only record store), written
+// once and run for memory, SQLite, and PostgreSQL when BULWARK_TEST_POSTGRES_URL is set.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { after, afterEach, beforeEach, describe, it } from 'node:test';
+import { StoreClosedError } from '../../src/store/errors.ts';
+import type { EventLog, EventLogQuery, LoggedEvent } from '../../src/store/event-log.ts';
+import { openMemoryStore } from '../../src/store/memory.ts';
+import { openPostgresStore } from '../../src/store/postgres.ts';
+import { openSqliteStore, SCHEMA_VERSION } from '../../src/store/sqlite.ts';
+import type { Store } from '../../src/store/store.ts';
+import { dropCreatedSchemas, freshSchemaUrl, SKIP_REASON } from './postgres-database.ts';
+
+const ACCOUNT = '111122223333';
+const T0 = Date.UTC(2026, 0, 1);
+
+function event(n: number, fields: Partial<LoggedEvent> = {}): LoggedEvent {
+  return {
+    account: ACCOUNT,
+    region: 'us-east-1',
+    time: T0 + n * 1000,
+    id: `event-${String(n).padStart(4, '0')}`,
+    eventName: 'GetCallerIdentity',
+    eventSource: 'sts.amazonaws.com',
+    readOnly: true,
+    resources: [],
+    record: JSON.stringify({ n }),
+    ...fields,
+  };
+}
+
+const directory = mkdtempSync(join(tmpdir(), 'bulwark-event-log-'));
+let files = 0;
+after(() => rmSync(directory, { recursive: true, force: true }));
+
+runEventLogConformance('memory', async () => openMemoryStore());
+runEventLogConformance('sqlite', async () => openSqliteStore(join(directory, `${++files}.db`)));
+if (SKIP_REASON) {
+  describe('postgres event log', () => it('is not tested here', { skip: SKIP_REASON }, () => {}));
+} else {
+  after(dropCreatedSchemas);
+  runEventLogConformance('postgres', () => openPostgresStore(freshSchemaUrl().url));
+}
+
+function runEventLogConformance(name: string, openFresh: () => Promise<Store>): void {
+  describe(`${name} event log`, () => {
+    let store: Store;
+    let log: EventLog;
+    beforeEach(async () => {
+      store = await openFresh();
+      assert.ok(store.eventLog, `the ${name} store offers an event log`);
+      log = store.eventLog();
+    });
+    afterEach(() => store.close());
+
+    const query = (fields: Partial<EventLogQuery> = {}) =>
+      log.query({ account: ACCOUNT, region: 'us-east-1', start: 0, end: T0 * 2, limit: 50, ...fields });
+    const ids = async (fields: Partial<EventLogQuery> = {}) => (await query(fields)).events.map((e) => e.id);
+
+    it('gives back appended events newest first, with every field as written', async () => {
+      const written = event(2, { username: 'alice', accessKeyId: 'AKIAEXAMPLE', readOnly: false, resources: [{ type: 'AWS::IAM::User', name: 'arn:aws:iam::111122223333:user/bob' }] });
+      await log.append([event(1), written]);
+      await log.append([event(3)]);
+      const page = await query();
+      assert.deepEqual(page.events.map((e) => e.id), ['event-0003', 'event-0002', 'event-0001']);
+      assert.deepEqual(page.events[1], written);
+      assert.deepEqual(page.events[0], event(3), 'absent username and access key stay absent');
+      assert.equal(page.next, undefined);
+    });
+
+    it('answers only the asked account and region', async () => {
+      await log.append([event(1), event(2, { account: '999988887777' }), event(3, { region: 'eu-west-1' })]);
+      assert.deepEqual(await ids(), ['event-0001']);
+      assert.deepEqual(await ids({ region: 'eu-west-1' }), ['event-0003']);
+      assert.deepEqual(await ids({ account: '999988887777' }), ['event-0002']);
+    });
+
+    it('filters by each lookup attribute', async () => {
+      await log.append([
+        event(1, { username: 'alice', accessKeyId: 'AKIA1', resources: [{ type: 'AWS::KMS::Key', name: 'arn:key/1' }, { type: 'AWS::KMS::Key', name: 'arn:key/2' }] }),
+        event(2, { username: 'bob', eventName: 'CreateUser', eventSource: 'iam.amazonaws.com', readOnly: false, resources: [{ name: 'arn:untyped' }] }),
+        event(3, { accessKeyId: 'AKIA2', eventName: 'CreateUser' }),
+      ]);
+      const cases: [EventLogQuery['attribute'] & object, string[]][] = [
+        [{ key: 'EventId', value: 'event-0002' }, ['event-0002']],
+        [{ key: 'EventName', value: 'CreateUser' }, ['event-0003', 'event-0002']],
+        [{ key: 'ReadOnly', value: 'true' }, ['event-0003', 'event-0001']],
+        [{ key: 'ReadOnly', value: 'false' }, ['event-0002']],
+        [{ key: 'Username', value: 'alice' }, ['event-0001']],
+        [{ key: 'EventSource', value: 'iam.amazonaws.com' }, ['event-0002']],
+        [{ key: 'AccessKeyId', value: 'AKIA2' }, ['event-0003']],
+        [{ key: 'ResourceType', value: 'AWS::KMS::Key' }, ['event-0001']], // two resources of the type: one answer
+        [{ key: 'ResourceName', value: 'arn:key/2' }, ['event-0001']],
+        [{ key: 'ResourceName', value: 'arn:untyped' }, ['event-0002']],
+        [{ key: 'Username', value: 'nobody' }, []],
+      ];
+      for (const [attribute, expected] of cases) assert.deepEqual(await ids({ attribute }), expected, JSON.stringify(attribute));
+    });
+
+    it('keeps events within the time range, both bounds included', async () => {
+      await log.append([1, 2, 3, 4, 5].map((n) => event(n)));
+      assert.deepEqual(await ids({ start: T0 + 2000, end: T0 + 4000 }), ['event-0004', 'event-0003', 'event-0002']);
+      assert.deepEqual(await ids({ start: T0 + 2000, end: T0 + 4000, attribute: { key: 'EventName', value: 'GetCallerIdentity' } }), [
+        'event-0004',
+        'event-0003',
+        'event-0002',
+      ]);
+    });
+
+    it('pages with limit and before: every event once, in order, ties in one millisecond included', async () => {
+      const events = Array.from({ length: 23 }, (_, n) => event(n, { time: T0 + Math.floor(n / 4), resources: [{ type: 'T', name: `r${n}` }] }));
+      await log.append(events);
+      const expected = [...events].sort((a, b) => b.time - a.time || (a.id < b.id ? 1 : -1)).map((e) => e.id);
+      for (const attribute of [undefined, { key: 'ResourceType' as const, value: 'T' }, { key: 'ReadOnly' as const, value: 'true' }]) {
+        const seen: string[] = [];
+        let before: EventLogQuery['before'];
+        for (;;) {
+          const page = await query({ limit: 5, before, ...(attribute && { attribute }) });
+          seen.push(...page.events.map((e) => e.id));
+          if (!page.next) break;
+          assert.equal(page.events.length, 5);
+          before = page.next;
+        }
+        assert.deepEqual(seen, expected, String(attribute?.key));
+      }
+    });
+
+    it('wipe empties the log', async () => {
+      await log.append([event(1)]);
+      await store.wipe();
+      assert.deepEqual(await ids(), []);
+    });
+
+    it('rejects a limit that is not a positive integer', async () => {
+      await assert.rejects(query({ limit: 0 }), RangeError);
+    });
+
+    it('fails with StoreClosedError once the store is closed', async () => {
+      await store.close();
+      await assert.rejects(log.append([event(1)]), StoreClosedError);
+      await assert.rejects(query(), StoreClosedError);
+      store = await openFresh(); // for afterEach
+    });
+  });
+}
+
+describe('sqlite event log on disk', () => {
+  it('keeps appended events across a reopen', async () => {
+    const path = join(directory, `${++files}.db`);
+    const first = openSqliteStore(path);
+    await first.eventLog!().append([event(1)]);
+    await first.close();
+    const second = openSqliteStore(path);
+    const page = await second.eventLog!().query({ account: ACCOUNT, region: 'us-east-1', start: 0, end: T0 * 2, limit: 10 });
+    await second.close();
+    assert.deepEqual(page.events, [event(1)]);
+  });
+
+  it('migrates a database of schema version 1 (documents only): its documents stay and the event log works', async () => {
+    const path = join(directory, `${++files}.db`);
+    const old = new DatabaseSync(path);
+    old.exec(`CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES (1);
+      CREATE TABLE documents (collection TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, version INTEGER NOT NULL, PRIMARY KEY (collection, key));
+      CREATE TABLE version_counter (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL); INSERT INTO version_counter VALUES (1, 7);
+      INSERT INTO documents VALUES ('t.things', 'a', '{"kept":true}', 7);`);
+    old.close();
+    const store = openSqliteStore(path);
+    try {
+      assert.deepEqual(await store.get('t.things', 'a'), { kept: true });
+      await store.eventLog!().append([event(1)]);
+      assert.equal((await store.eventLog!().query({ account: ACCOUNT, region: 'us-east-1', start: 0, end: T0 * 2, limit: 10 })).events.length, 1);
+    } finally {
+      await store.close();
+    }
+    const reopened = new DatabaseSync(path);
+    assert.deepEqual({ ...(reopened.prepare('SELECT version FROM schema_version').get() as object) }, { version: SCHEMA_VERSION });
+    reopened.close();
+  });
+});
