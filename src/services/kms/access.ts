@@ -7,7 +7,7 @@ import { requestTagContext, type AccessDeclaration, type AccessRequirement } fro
 import type { RequestContext } from '../service.ts';
 import { parseCiphertextBlob, parseKeyRef, isMultiRegionKeyId } from './crypto/index.ts';
 import { grantByToken, grantsOfKey, grantStatement } from './grants.ts';
-import { findKey, locateKey, type KeyLocation } from './keys.ts';
+import { findRequestKey, locateKey, type KeyLocation } from './keys.ts';
 import { aliasArn, keyArn, type GrantRecord, type KeyRecord } from './records.ts';
 
 type Input = Record<string, unknown>;
@@ -81,13 +81,15 @@ async function onKey(
   action: string,
   extraContext: Record<string, ContextValue>,
   grantStatements: (record: KeyRecord) => Promise<Record<string, unknown>[]> = async (record) => {
+    // Most keys have no grants: then there is nothing to list.
+    if (record.grantCount === 0) return [];
     const operation = action.slice('kms:'.length);
     return (await grantsOfKey(context.store, record))
       .filter((grant) => (grant.operations as string[]).includes(operation))
       .map((grant) => grantStatement(grant, action));
   },
 ): Promise<AccessRequirement> {
-  const record = await findKey(context.store, location, context.now);
+  const record = await findRequestKey(context, location);
   // An unknown key: IAM decides, and the handler answers NotFoundException.
   if (!record) return { action, resource: location.arn, resourceAccount: location.accountId, context: extraContext };
   return {
@@ -181,7 +183,7 @@ const retireGrant: AccessDeclaration = async (input, context) => {
     if (grant) location = await locateKey(context.store, context, grant.keyArn);
   } else if (typeof input.KeyId === 'string') {
     location = await locateKey(context.store, context, input.KeyId);
-    const record = await findKey(context.store, location, context.now);
+    const record = await findRequestKey(context, location);
     grant = record ? (await grantsOfKey(context.store, record)).find((g) => g.grantId === input.GrantId) : undefined;
   }
   if (!location) return [{ action: 'kms:RetireGrant', resource: '*' }];

@@ -3,7 +3,7 @@
 // automatic rotation — applied lazily, on access), and the state and usage checks
 // operations make before they touch the key.
 import { AwsError } from '../../protocol/errors.ts';
-import type { Documents, Store } from '../../store/store.ts';
+import type { Documents, Store, Transaction } from '../../store/store.ts';
 import type { RequestContext } from '../service.ts';
 import { fromStoredKeyMaterial, generateKeyMaterial, parseKeyRef, toStoredKeyMaterial, type KeyMaterial } from './crypto/index.ts';
 import type { KeyUsageType } from '../../protocol/types/kms.ts';
@@ -45,6 +45,24 @@ export async function locateKey(store: Documents, context: RequestContext, keyId
   return { accountId, region, keyId: ref.keyId, arn: keyArn(accountId, region, ref.keyId) };
 }
 
+/**
+ * The key a request names, looked up once per request: the access declaration and the
+ * handler both need it, and neither should pay for the store read twice.
+ */
+const keysOfRequest = new WeakMap<RequestContext, Map<string, Promise<KeyRecord | undefined>>>();
+
+export function findRequestKey(context: RequestContext, location: KeyLocation): Promise<KeyRecord | undefined> {
+  let keys = keysOfRequest.get(context);
+  if (!keys) keysOfRequest.set(context, (keys = new Map()));
+  let record = keys.get(location.arn);
+  if (!record) {
+    record = findKey(context.store, location, context.now);
+    keys.set(location.arn, record);
+    record.catch(() => keys.delete(location.arn));
+  }
+  return record;
+}
+
 /** The key record, with deletion and rotation applied up to now; undefined when it does not (or no longer) exist. */
 export async function findKey(store: Store, location: KeyLocation, now: Date): Promise<KeyRecord | undefined> {
   const record = await findKeyInRegion(store, location, now);
@@ -80,7 +98,7 @@ async function findKeyInRegion(store: Store, location: KeyLocation, now: Date): 
     }
     await applyDueRotations(fresh, now);
     expireImportedMaterial(fresh, now);
-    await tx.put(KMS_COLLECTIONS.keys, storeKey, fresh);
+    await writeKey(tx, fresh);
     return fresh;
   });
 }
@@ -142,7 +160,7 @@ async function deleteKeyNow(tx: Documents, record: KeyRecord): Promise<void> {
 /** The key a KeyId names, or NotFoundException with AWS's message. */
 export async function requireKey(context: RequestContext, keyIdInput: string): Promise<KeyRecord> {
   const location = await locateKey(context.store, context, keyIdInput);
-  const record = await findKey(context.store, location, context.now);
+  const record = await findRequestKey(context, location);
   if (!record) throw notFound(`Key '${location.arn}' does not exist`);
   return record;
 }
@@ -185,6 +203,30 @@ export function materialById(record: KeyRecord, materialId: string): KeyMaterial
 }
 
 /** Writes a changed key record back. */
-export async function saveKey(store: Documents, record: KeyRecord): Promise<void> {
-  await store.put(KMS_COLLECTIONS.keys, keyKey(record.accountId, record.region, record.keyId), record);
+export async function saveKey(store: Store, record: KeyRecord): Promise<void> {
+  await store.transaction((tx) => writeKey(tx, record));
+}
+
+/**
+ * Writes a key record inside a transaction, keeping the stored grant count: only the
+ * grant operations change it, and a record read before a concurrent CreateGrant must
+ * not write an older count back.
+ */
+export async function writeKey(tx: Transaction, record: KeyRecord): Promise<void> {
+  const storeKey = keyKey(record.accountId, record.region, record.keyId);
+  const stored = await tx.get<KeyRecord>(KMS_COLLECTIONS.keys, storeKey);
+  if (stored) {
+    if (stored.grantCount === undefined) delete record.grantCount;
+    else record.grantCount = stored.grantCount;
+  }
+  await tx.put(KMS_COLLECTIONS.keys, storeKey, record);
+}
+
+/** After a grant is created or deleted (in `tx`): the key's grant count, recounted. */
+export async function recountGrants(tx: Transaction, location: Pick<KeyRecord, 'accountId' | 'region' | 'keyId'>): Promise<void> {
+  const storeKey = keyKey(location.accountId, location.region, location.keyId);
+  const stored = await tx.get<KeyRecord>(KMS_COLLECTIONS.keys, storeKey);
+  if (!stored) return;
+  stored.grantCount = await tx.count(KMS_COLLECTIONS.grants, grantPrefix(location.accountId, location.region, location.keyId));
+  await tx.put(KMS_COLLECTIONS.keys, storeKey, stored);
 }

@@ -49,6 +49,12 @@ export interface KeyRecord {
   /** Oldest first; the current material is the one named by currentMaterialId. */
   materials: MaterialVersion[];
   currentMaterialId?: string;
+  /**
+   * How many grants the key has, kept by the grant operations in the same transaction
+   * as the grant, so that authorizing a key without grants lists none. Absent on
+   * records from before it existed: then the grants are listed.
+   */
+  grantCount?: number;
   rotation: {
     enabled: boolean;
     periodInDays?: number;

@@ -9,7 +9,7 @@ import {
   type EncryptionAlgorithm,
 } from '../crypto/index.ts';
 import {
-  currentMaterial, findKey, materialById, requireEnabled, requireKey, requireUsage,
+  currentMaterial, findRequestKey, materialById, requireEnabled, requireKey, requireUsage,
 } from '../keys.ts';
 import type { EncryptionAlgorithmSpec, KeyUsageType, Operations } from '../../../protocol/types/kms.ts';
 import { keyArn, type KeyRecord } from '../records.ts';
@@ -45,7 +45,7 @@ export async function keyOfCiphertext(context: RequestContext, blob: Uint8Array)
   const accountId = ref.account ?? context.principal.accountId;
   const region = ref.region === undefined || isMultiRegionKeyId(ref.keyId) ? context.region : ref.region;
   const location = { accountId, region, keyId: ref.keyId, arn: keyArn(accountId, region, ref.keyId) };
-  const record = await findKey(context.store, location, context.now);
+  const record = await findRequestKey(context, location);
   if (!record) throw new AwsError('InvalidCiphertextException', 'The ciphertext refers to a customer master key that does not exist, does not exist in this region, or you are not allowed to access.');
   return record;
 }

@@ -3,7 +3,7 @@ import { AwsError } from '../../../protocol/errors.ts';
 import type { Handlers } from '../../handlers.ts';
 import type { RequestContext } from '../../service.ts';
 import { CONTEXT_OPERATIONS, GRANT_OPERATIONS_BY_USAGE, grantByToken, grantsOfKey, newGrantToken } from '../grants.ts';
-import { requireEnabled, requireKey } from '../keys.ts';
+import { recountGrants, requireEnabled, requireKey } from '../keys.ts';
 import type { GrantListEntry, Operations } from '../../../protocol/types/kms.ts';
 import { grantKey, KMS_COLLECTIONS, newGrantId, regionPrefix, type GrantRecord, type KeyRecord } from '../records.ts';
 import { pageOf } from './paging.ts';
@@ -28,7 +28,10 @@ function grantNotFound(grantId: string): AwsError {
 
 async function deleteGrant(context: RequestContext, grant: GrantRecord): Promise<void> {
   const [accountId, region] = [grant.keyArn.split(':')[4]!, grant.keyArn.split(':')[3]!];
-  await context.store.delete(KMS_COLLECTIONS.grants, grantKey(accountId, region, grant.keyId, grant.grantId));
+  await context.store.transaction(async (tx) => {
+    await tx.delete(KMS_COLLECTIONS.grants, grantKey(accountId, region, grant.keyId, grant.grantId));
+    await recountGrants(tx, { accountId, region, keyId: grant.keyId });
+  });
 }
 
 function checkOperations(record: KeyRecord, grant: Pick<GrantRecord, 'operations' | 'constraints'>): void {
@@ -76,7 +79,10 @@ export const grantHandlers: Handlers<Operations> = {
     }
     const grantId = newGrantId();
     const grant: GrantRecord = { ...fields, grantId, createdAt: context.now.toISOString(), grantToken: newGrantToken(record, grantId) };
-    await context.store.put(KMS_COLLECTIONS.grants, grantKey(record.accountId, record.region, record.keyId, grantId), grant);
+    await context.store.transaction(async (tx) => {
+      await tx.put(KMS_COLLECTIONS.grants, grantKey(record.accountId, record.region, record.keyId, grantId), grant);
+      await recountGrants(tx, record);
+    });
     return { GrantId: grantId, GrantToken: grant.grantToken };
   },
 

@@ -61,6 +61,7 @@ export async function createKeyRecord(context: RequestContext, input: CreateKeyR
     ...(multiRegion ? { primaryRegion: context.region, replicaRegions: [] } : {}),
     materials: material ? [{ material: toStoredKeyMaterial(material) }] : [],
     currentMaterialId: material?.materialId,
+    grantCount: 0,
     rotation: { enabled: false },
   };
   await context.store.put(KMS_COLLECTIONS.keys, keyKey(accountId, context.region, keyId), record);

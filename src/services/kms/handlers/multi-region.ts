@@ -5,7 +5,7 @@ import { AwsError } from '../../../protocol/errors.ts';
 import type { Handlers } from '../../handlers.ts';
 import type { Documents } from '../../../store/store.ts';
 import { checkKeyPolicy, defaultKeyPolicy } from '../key-policy.ts';
-import { requireKey, requireNotPendingDeletion } from '../keys.ts';
+import { requireKey, requireNotPendingDeletion, writeKey } from '../keys.ts';
 import { keyMetadata } from '../metadata.ts';
 import type { Operations } from '../../../protocol/types/kms.ts';
 import { keyArn, keyKey, KMS_COLLECTIONS, type KeyRecord } from '../records.ts';
@@ -51,6 +51,7 @@ export const multiRegionHandlers: Handlers<Operations> = {
       state: primary.currentMaterialId ? 'Enabled' : 'PendingImport',
       primaryRegion: primary.region,
       replicaRegions,
+      grantCount: 0, // grants are Regional: the primary's stay with it
       rotation: { enabled: false },
     };
     delete replica.deletionDate;
@@ -59,7 +60,7 @@ export const multiRegionHandlers: Handlers<Operations> = {
       await tx.put(KMS_COLLECTIONS.keys, keyKey(replica.accountId, region, replica.keyId), replica);
       for (const copy of await copiesOf(tx, primary)) {
         copy.replicaRegions = replicaRegions;
-        await tx.put(KMS_COLLECTIONS.keys, keyKey(copy.accountId, copy.region, copy.keyId), copy);
+        await writeKey(tx, copy);
       }
     });
     return { ReplicaKeyMetadata: keyMetadata(replica), ReplicaPolicy: replica.policy, ReplicaTags: tags };
@@ -83,7 +84,7 @@ export const multiRegionHandlers: Handlers<Operations> = {
       for (const copy of copies) {
         copy.primaryRegion = input.PrimaryRegion;
         copy.replicaRegions = replicaRegions;
-        await tx.put(KMS_COLLECTIONS.keys, keyKey(copy.accountId, copy.region, copy.keyId), copy);
+        await writeKey(tx, copy);
       }
     });
   },
