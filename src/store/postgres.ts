@@ -12,6 +12,7 @@ import { ChangeFeed, changeChannel, checkTopic } from './postgres-changes.ts';
 import { migrate, parseStoreUrl, quoteIdentifier } from './postgres-schema.ts';
 import { checkQuery, type EventLog } from './event-log.ts';
 import { PostgresEventLog, postgresEventLogWipe } from './event-log-postgres.ts';
+import { ForwardingDocuments } from './forwarding.ts';
 import type { Documents, Entry, ListOptions, Page, Store, Transaction } from './store.ts';
 
 /** SQLSTATEs after which a transaction may simply be run again. */
@@ -129,12 +130,12 @@ interface TransactionScope {
   conflict?: unknown;
 }
 
-class PostgresStore implements Store {
+class PostgresStore extends ForwardingDocuments implements Store {
   readonly #pool: pg.Pool;
   readonly #sql: Statements;
   readonly #feed: ChangeFeed;
   readonly #channel: string;
-  readonly #documents: SqlDocuments;
+  protected readonly documents: SqlDocuments;
   readonly #eventLog: EventLog;
   /** Set while a transaction's work runs, so calls back into the store are caught. */
   readonly #transactionScope = new AsyncLocalStorage<TransactionScope>();
@@ -143,11 +144,12 @@ class PostgresStore implements Store {
   #closing: Promise<void> | undefined;
 
   constructor(pool: pg.Pool, sql: Statements, feed: ChangeFeed, channel: string, events: PostgresEventLog) {
+    super();
     this.#pool = pool;
     this.#sql = sql;
     this.#feed = feed;
     this.#channel = channel;
-    this.#documents = new SqlDocuments(sql, (operation, body) =>
+    this.documents = new SqlDocuments(sql, (operation, body) =>
       this.#track(operation, () => retryingConflicts(() => body(this.#pool))),
     );
     // Appends only insert new rows, so they need no serializable retry; track them for close().
@@ -162,31 +164,6 @@ class PostgresStore implements Store {
 
   eventLog(): EventLog {
     return this.#eventLog;
-  }
-
-  get<T = unknown>(collection: string, key: string): Promise<T | undefined> {
-    return this.#documents.get<T>(collection, key);
-  }
-  getEntry<T = unknown>(collection: string, key: string): Promise<Entry<T> | undefined> {
-    return this.#documents.getEntry<T>(collection, key);
-  }
-  put(collection: string, key: string, value: unknown): Promise<number> {
-    return this.#documents.put(collection, key, value);
-  }
-  insert(collection: string, key: string, value: unknown): Promise<boolean> {
-    return this.#documents.insert(collection, key, value);
-  }
-  update(collection: string, key: string, value: unknown, expectedVersion: number): Promise<boolean> {
-    return this.#documents.update(collection, key, value, expectedVersion);
-  }
-  delete(collection: string, key: string): Promise<boolean> {
-    return this.#documents.delete(collection, key);
-  }
-  list<T = unknown>(collection: string, options?: ListOptions): Promise<Page<T>> {
-    return this.#documents.list<T>(collection, options);
-  }
-  count(collection: string, prefix?: string): Promise<number> {
-    return this.#documents.count(collection, prefix);
   }
 
   transaction<R>(work: (tx: Transaction) => Promise<R>): Promise<R> {

@@ -7,6 +7,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { StoreClosedError, TransactionError } from './errors.ts';
 import { checkLimit, checkName, checkVersion, compareKeys, encodeValue, prefixUpperBound } from './keys.ts';
+import { ForwardingDocuments } from './forwarding.ts';
 import type { Documents, Entry, ListOptions, Page, Store, Transaction } from './store.ts';
 
 export interface Row {
@@ -42,42 +43,18 @@ export interface SyncEngine {
   close(): void;
 }
 
-export class SerializedStore implements Store {
+export class SerializedStore extends ForwardingDocuments implements Store {
   readonly #engine: SyncEngine;
   readonly #mutex = new Mutex();
   /** Set while a transaction's work runs, so calls back into the store are caught, not deadlocked. */
   readonly #transactionScope = new AsyncLocalStorage<TransactionScope>();
-  readonly #documents: EngineDocuments;
+  protected readonly documents: EngineDocuments;
   #closed = false;
 
   constructor(engine: SyncEngine) {
+    super();
     this.#engine = engine;
-    this.#documents = new EngineDocuments(engine, (operation, writes, body) => this.#runSingle(operation, writes, body));
-  }
-
-  get<T = unknown>(collection: string, key: string): Promise<T | undefined> {
-    return this.#documents.get<T>(collection, key);
-  }
-  getEntry<T = unknown>(collection: string, key: string): Promise<Entry<T> | undefined> {
-    return this.#documents.getEntry<T>(collection, key);
-  }
-  put(collection: string, key: string, value: unknown): Promise<number> {
-    return this.#documents.put(collection, key, value);
-  }
-  insert(collection: string, key: string, value: unknown): Promise<boolean> {
-    return this.#documents.insert(collection, key, value);
-  }
-  update(collection: string, key: string, value: unknown, expectedVersion: number): Promise<boolean> {
-    return this.#documents.update(collection, key, value, expectedVersion);
-  }
-  delete(collection: string, key: string): Promise<boolean> {
-    return this.#documents.delete(collection, key);
-  }
-  list<T = unknown>(collection: string, options?: ListOptions): Promise<Page<T>> {
-    return this.#documents.list<T>(collection, options);
-  }
-  count(collection: string, prefix?: string): Promise<number> {
-    return this.#documents.count(collection, prefix);
+    this.documents = new EngineDocuments(engine, (operation, writes, body) => this.#runSingle(operation, writes, body));
   }
 
   async transaction<R>(work: (tx: Transaction) => Promise<R>): Promise<R> {
