@@ -18,12 +18,12 @@ import {
   checkQuota,
   duplicate,
   issueUniqueId,
-  renameUniqueId,
   listPage,
-  loadEach,
   load,
+  loadEach,
   quotaExceeded,
   QUOTAS,
+  renameEntity,
   underPath,
 } from './shared.ts';
 
@@ -72,18 +72,16 @@ export const groupHandlers: Handlers<Operations> = {
     const accountId = accountOf(context);
     await context.store.transaction(async (tx) => {
       const group = await load(tx, 'group', accountId, input.GroupName);
-      const newName = input.NewGroupName ?? group.groupName;
-      const path = input.NewPath ?? group.path;
-      const oldKey = entityKey(accountId, group.groupName);
-      const newKey = entityKey(accountId, newName);
-      if (newKey !== oldKey && (await tx.get(GROUPS, newKey))) throw duplicate('group', newName);
-      const updated: GroupRecord = { ...group, groupName: newName, path, arn: iamArn(accountId, 'group', path, newName) };
-      if (newKey !== oldKey) await tx.delete(GROUPS, oldKey);
-      await tx.put(GROUPS, newKey, updated);
-      if (newName !== group.groupName) {
-        await renameUniqueId(tx, group.groupId, newName);
-        await moveGroupDependents(tx, accountId, group.groupName, newName);
-      }
+      const renaming = {
+        type: 'group' as const,
+        accountId,
+        record: group,
+        name: group.groupName,
+        id: group.groupId,
+        withName: (record: GroupRecord, groupName: string) => ({ ...record, groupName }),
+        moveDependents: moveGroupDependents,
+      };
+      await renameEntity(tx, renaming, input.NewGroupName, input.NewPath);
     });
   },
 

@@ -9,6 +9,7 @@ import {
   decodeMarker,
   DEFAULT_MAX_ITEMS,
   encodeMarker,
+  iamArn,
   invalidInput,
   limitExceeded,
   newUniqueId,
@@ -185,4 +186,44 @@ export async function loadEach<I, R>(items: readonly I[], loadOne: (item: I) => 
   const loaded: R[] = [];
   for (const item of items) loaded.push(await loadOne(item));
   return loaded;
+}
+
+/** What UpdateUser and UpdateGroup need to know of their entity kind. */
+export interface Renaming<R extends { path: string; arn: string }> {
+  type: 'user' | 'group';
+  accountId: string;
+  record: R;
+  name: string;
+  id: string;
+  /** The record with a new name (userName or groupName). */
+  withName(record: R, name: string): R;
+  /** Moves what hangs off the entity (memberships, policies, credentials) to its new name. */
+  moveDependents(docs: Documents, accountId: string, oldName: string, newName: string): Promise<void>;
+}
+
+/**
+ * UpdateUser / UpdateGroup inside a transaction: a new name (unique case-insensitively;
+ * a case-only rename is allowed) and/or a new path; on a rename the unique id and the
+ * dependents follow.
+ */
+export async function renameEntity<R extends { path: string; arn: string }>(
+  tx: Documents,
+  entity: Renaming<R>,
+  newName: string | undefined,
+  newPath: string | undefined,
+): Promise<void> {
+  const { type, accountId, name } = entity;
+  const { collection, arnType } = ENTITY_TYPES[type];
+  const targetName = newName ?? name;
+  const path = newPath ?? entity.record.path;
+  const oldKey = entityKey(accountId, name);
+  const newKey = entityKey(accountId, targetName);
+  if (newKey !== oldKey && (await tx.get(collection, newKey))) throw duplicate(type, targetName);
+  const updated = { ...entity.withName(entity.record, targetName), path, arn: iamArn(accountId, arnType, path, targetName) };
+  if (newKey !== oldKey) await tx.delete(collection, oldKey);
+  await tx.put(collection, newKey, updated);
+  if (targetName !== name) {
+    await renameUniqueId(tx, entity.id, targetName);
+    await entity.moveDependents(tx, accountId, name, targetName);
+  }
 }

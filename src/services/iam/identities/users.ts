@@ -14,9 +14,9 @@ import {
   checkQuota,
   duplicate,
   issueUniqueId,
-  renameUniqueId,
   listPage,
   load,
+  renameEntity,
   underPath,
 } from './shared.ts';
 import { checkRequestTags, mergeTags, removeTags, tagPage } from './tags.ts';
@@ -61,18 +61,16 @@ export const userHandlers: Handlers<Operations> = {
     const accountId = accountOf(context);
     await context.store.transaction(async (tx) => {
       const user = await load(tx, 'user', accountId, input.UserName);
-      const newName = input.NewUserName ?? user.userName;
-      const path = input.NewPath ?? user.path;
-      const oldKey = entityKey(accountId, user.userName);
-      const newKey = entityKey(accountId, newName);
-      if (newKey !== oldKey && (await tx.get(USERS, newKey))) throw duplicate('user', newName);
-      const updated: UserRecord = { ...user, userName: newName, path, arn: iamArn(accountId, 'user', path, newName) };
-      if (newKey !== oldKey) await tx.delete(USERS, oldKey);
-      await tx.put(USERS, newKey, updated);
-      if (newName !== user.userName) {
-        await renameUniqueId(tx, user.userId, newName);
-        await moveUserDependents(tx, accountId, user.userName, newName);
-      }
+      const renaming = {
+        type: 'user' as const,
+        accountId,
+        record: user,
+        name: user.userName,
+        id: user.userId,
+        withName: (record: UserRecord, userName: string) => ({ ...record, userName }),
+        moveDependents: moveUserDependents,
+      };
+      await renameEntity(tx, renaming, input.NewUserName, input.NewPath);
     });
   },
 
