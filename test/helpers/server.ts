@@ -2,6 +2,7 @@
 // with an in-memory store. Call `stop()` in an `after` hook.
 import { randomUUID } from 'node:crypto';
 import { startServer, type RunningServer } from '../../src/server/server.ts';
+import { awsEnv, CREDENTIALS } from './aws-env.ts';
 import type { Settings } from '../../src/server/settings.ts';
 
 export const TEST_ACCOUNT = '123456789012';
@@ -39,19 +40,5 @@ export function startTestServer(overrides: Partial<Settings> = {}): Promise<Runn
 }
 
 /** Credentials Bulwark did not issue: permissive mode takes them as the default account's root. */
-export const DUMMY_CREDENTIALS = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
-
-/** Environment for the AWS CLI and boto3 child processes pointed at a test server. */
-export function awsEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    AWS_ACCESS_KEY_ID: DUMMY_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: DUMMY_CREDENTIALS.secretAccessKey,
-    AWS_DEFAULT_REGION: TEST_REGION,
-    AWS_CONFIG_FILE: '/dev/null',
-    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    AWS_EC2_METADATA_DISABLED: 'true',
-    ...extra,
-  };
-}
+export const DUMMY_CREDENTIALS = CREDENTIALS;
+export { awsEnv };
