@@ -37,4 +37,15 @@ export interface CallEvent {
   error?: { code: string; message: string };
   status: number;
   authorization: CallAuthorization[];
+  /** Set for a console sign-in (signin.amazonaws.com's ConsoleLogin), which is no API call. */
+  consoleSignIn?: ConsoleSignIn;
+}
+
+export interface ConsoleSignIn {
+  /** The account signed in to (or tried), also when the user named does not exist. */
+  accountId: string;
+  success: boolean;
+  mfaUsed: boolean;
+  /** The page the sign-in led to (CloudTrail's additionalEventData.LoginTo). */
+  loginTo: string;
 }

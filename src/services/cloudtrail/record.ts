@@ -4,7 +4,7 @@
 // the call was authorized. Pure functions: no I/O.
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '../../auth/principal.ts';
-import type { CallEvent } from '../../events/call-event.ts';
+import type { CallEvent, ConsoleSignIn } from '../../events/call-event.ts';
 import { loadModel, type MemberRef, type ServiceModel } from '../../protocol/model.ts';
 import type { ModelName } from '../../protocol/model-names.ts';
 
@@ -52,10 +52,11 @@ export interface CloudTrailRecord {
   eventID: string;
   readOnly: boolean;
   resources?: { accountId?: string; type?: string; ARN: string }[];
-  eventType: 'AwsApiCall';
+  eventType: 'AwsApiCall' | 'AwsConsoleSignIn';
   managementEvent: true;
   recipientAccountId: string;
   eventCategory: 'Management';
+  additionalEventData?: Record<string, string>;
   /** Not in AWS's record: how Bulwark's policy engine decided, per action. */
   bulwarkAuthorization?: BulwarkAuthorization[];
 }
@@ -109,7 +110,26 @@ export function toCloudTrailRecord(event: CallEvent, defaultAccountId: string, e
       matchedStatements: a.decision.matchedStatements,
     }));
   }
-  return record;
+  return event.consoleSignIn ? asConsoleSignIn(record, event.consoleSignIn) : record;
+}
+
+/** A ConsoleLogin record: AWS's AwsConsoleSignIn shape; a failure names no user that does not exist. */
+function asConsoleSignIn(record: CloudTrailRecord, signIn: ConsoleSignIn): CloudTrailRecord {
+  const signedIn: CloudTrailRecord = {
+    ...record,
+    eventType: 'AwsConsoleSignIn',
+    readOnly: false,
+    requestParameters: null,
+    responseElements: { ConsoleLogin: signIn.success ? 'Success' : 'Failure' },
+    additionalEventData: { LoginTo: signIn.loginTo, MobileVersion: 'No', MFAUsed: signIn.mfaUsed ? 'Yes' : 'No' },
+    recipientAccountId: signIn.accountId,
+  };
+  if (record.userIdentity.type === 'Unknown') {
+    signedIn.userIdentity = { type: 'IAMUser', principalId: '', accountId: signIn.accountId, accessKeyId: '', userName: HIDDEN };
+  }
+  delete signedIn.errorCode;
+  if (!signIn.success) signedIn.errorMessage = 'Failed authentication';
+  return signedIn;
 }
 
 /** The record as AWS delivers it: without Bulwark's own field. */
