@@ -33,7 +33,7 @@ export interface PolicySet {
   principalInManagementAccount?: boolean;
   /** RCPs do not apply to resources in the organization's management account. */
   resourceInManagementAccount?: boolean;
-  /** SCPs do not apply to service-linked roles. */
+  /** Neither SCPs nor RCPs apply to service-linked roles. */
   serviceLinkedRole?: boolean;
 }
 
@@ -65,7 +65,8 @@ export function evaluate(request: AuthorizationRequest, policies: PolicySet): De
   const details: Partial<Record<PolicyType, TypeDecision>> = {};
 
   const rcps = policies.rcps;
-  const rcpApplies = rcps !== undefined && rcps.length > 0 && principal.type !== 'service' && !policies.resourceInManagementAccount;
+  const rcpApplies =
+    rcps !== undefined && rcps.length > 0 && principal.type !== 'service' && !policies.resourceInManagementAccount && !policies.serviceLinkedRole;
   const rcp = rcpApplies ? evaluateLevels(rcps, 'rcp', req, state) : 0;
   const scps = policies.scps;
   const scpApplies =

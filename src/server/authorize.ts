@@ -6,10 +6,12 @@ import type { AuthResult } from '../auth/index.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { CallAuthorization } from '../events/call-event.ts';
 import type { Logger } from '../lib/log.ts';
-import { compilePolicy, evaluate, explainDenial, type AuthorizationRequest, type ContextValue } from '../policy/index.ts';
+import { compilePolicy, evaluate, explainDenial, type AuthorizationRequest, type ContextValue, type PolicySet } from '../policy/index.ts';
+import { arnAccount } from '../policy/values/arn.ts';
 import { AwsError } from '../protocol/errors.ts';
 import type { AccessRequirement } from '../services/authorization.ts';
-import { callerPolicies, type CallerPolicies } from '../services/principal-policies.ts';
+import { callerPolicies, organizationControls, type CallerPolicies, type OrganizationControls } from '../services/principal-policies.ts';
+import { resourceConditionKeys, resourceControls } from '../services/resource-controls.ts';
 import type { Store } from '../store/store.ts';
 
 export type IamMode = 'enforce' | 'soft' | 'off';
@@ -32,8 +34,10 @@ export class Authorizer {
   readonly #store: Store;
   readonly #logger: Logger;
   readonly mode: IamMode;
-  // Callers' compiled policies, kept until IAM changes anything (generation bump).
+  // Callers' compiled policies and accounts' organization controls (for their
+  // resources), kept until IAM or Organizations changes anything (generation bump).
   readonly #cache = new Map<string, { generation: number; policies: CallerPolicies }>();
+  readonly #accounts = new Map<string, { generation: number; controls: OrganizationControls | undefined }>();
   #generation = 0;
 
   constructor(store: Store, logger: Logger, mode: IamMode) {
@@ -42,10 +46,11 @@ export class Authorizer {
     this.mode = mode;
   }
 
-  /** IAM state changed: every cached policy set may be stale. */
+  /** IAM or Organizations state changed: every cached policy set may be stale. */
   invalidate(): void {
     this.#generation++;
     this.#cache.clear();
+    this.#accounts.clear();
   }
 
   /**
@@ -57,21 +62,24 @@ export class Authorizer {
     const caller = await this.#callerPolicies(facts.auth);
     const globalContext = globalConditionKeys(facts, caller);
     for (const requirement of requirements) {
+      const resourceAccount = requirement.resourceAccount || accountOwning(requirement.resource) || facts.auth.principal.accountId;
+      // The organization of the resource's account: its RCPs and aws:ResourceOrg* keys.
+      const owner = requirement.resource === '*' ? undefined : await this.#organizationControls(resourceAccount);
       const request: AuthorizationRequest = {
         principal: caller.principal,
         action: requirement.action,
         resource: requirement.resource,
-        resourceAccount: requirement.resourceAccount,
-        context: { ...globalContext, ...requirement.context },
+        resourceAccount,
+        context: { ...globalContext, ...resourceConditionKeys(resourceAccount, owner), ...requirement.context },
       };
       const { resourcePolicy } = requirement;
-      const policies = resourcePolicy
-        ? {
-            ...caller.policies,
-            resource: compilePolicy(resourcePolicy.document, resourcePolicy.id),
-            resourcePolicyRequired: requirement.resourcePolicyRequired ?? false,
-          }
-        : caller.policies;
+      const policies: PolicySet = {
+        ...caller.policies,
+        ...(resourcePolicy
+          ? { resource: compilePolicy(resourcePolicy.document, resourcePolicy.id), resourcePolicyRequired: requirement.resourcePolicyRequired ?? false }
+          : {}),
+        ...resourceControls(requirement, owner),
+      };
       const decision = evaluate(request, policies);
       const allowed = decision.decision === 'Allow';
       records.push({ action: requirement.action, resource: requirement.resource, decision, enforced: this.mode === 'enforce' });
@@ -88,6 +96,15 @@ export class Authorizer {
     }
   }
 
+  async #organizationControls(accountId: string): Promise<OrganizationControls | undefined> {
+    const cached = this.#accounts.get(accountId);
+    if (cached && cached.generation === this.#generation) return cached.controls;
+    const generation = this.#generation;
+    const controls = await organizationControls(this.#store, accountId);
+    if (generation === this.#generation) this.#accounts.set(accountId, { generation, controls });
+    return controls;
+  }
+
   async #callerPolicies(auth: AuthResult): Promise<CallerPolicies> {
     const { principal } = auth;
     // Sessions with their own session policies differ per credential, not per ARN.
@@ -99,6 +116,12 @@ export class Authorizer {
     if (generation === this.#generation) this.#cache.set(key, { generation, policies });
     return policies;
   }
+}
+
+/** The account in a resource's ARN; none for "*" and for AWS's own resources (arn:aws:iam::aws:policy/...). */
+function accountOwning(resource: string): string | undefined {
+  const account = arnAccount(resource);
+  return /^\d{12}$/.test(account) ? account : undefined;
 }
 
 function hasSessionPolicies(principal: Principal): boolean {

@@ -7,7 +7,7 @@ import { compilePolicy, type CompiledPolicy, type PolicySet, type RequestPrincip
 import type { Documents } from '../store/store.ts';
 import { policiesForPrincipal, type PrincipalPolicies } from './iam/policies.ts';
 import { COLLECTIONS, entityKey, type Tag } from './iam/records.ts';
-import { organizationPolicies } from './organizations/enforcement.ts';
+import { organizationPolicies, type LevelPolicy } from './organizations/enforcement.ts';
 
 export interface CallerPolicies {
   /** The caller as the policy engine names it. */
@@ -19,22 +19,55 @@ export interface CallerPolicies {
   organization?: { orgId: string; orgPaths: string[] };
 }
 
+/** What an organization imposes on one of its accounts, compiled for the policy engine. */
+export interface OrganizationControls {
+  /** On the account's principals, one list per level (root, OUs, account); absent when SCPs are not enabled. */
+  scps?: CompiledPolicy[][];
+  /** On the account's resources, likewise; absent when RCPs are not enabled. */
+  rcps?: CompiledPolicy[][];
+  /** Neither SCPs nor RCPs apply to the management account. */
+  managementAccount: boolean;
+  orgId: string;
+  /** The path of the account's parent: aws:PrincipalOrgPaths / aws:ResourceOrgPaths. */
+  orgPaths: string[];
+}
+
+function compileLevels(levels: LevelPolicy[][] | undefined): CompiledPolicy[][] | undefined {
+  return levels?.map((level) => level.map((policy) => compilePolicy(policy.document, policy.id)));
+}
+
+/** The SCPs and RCPs that apply to an account; undefined when it is in no organization. */
+export async function organizationControls(store: Documents, accountId: string): Promise<OrganizationControls | undefined> {
+  const organization = await organizationPolicies(store, accountId);
+  if (!organization) return undefined;
+  const scps = compileLevels(organization.scps);
+  const rcps = compileLevels(organization.rcps);
+  return {
+    ...(scps ? { scps } : {}),
+    ...(rcps ? { rcps } : {}),
+    managementAccount: organization.managementAccount,
+    orgId: organization.orgId,
+    orgPaths: organization.orgPaths,
+  };
+}
+
 /**
  * Everything that governs the caller: its identity-side policies and, when its account
  * is in an organization, the SCPs from the root down to the account (every level must
  * allow; the management account and service-linked roles are exempt).
  */
 export async function callerPolicies(store: Documents, principal: Principal): Promise<CallerPolicies> {
-  const [caller, organization] = await Promise.all([identitySide(store, principal), organizationPolicies(store, principal.accountId)]);
-  if (!organization) return caller;
-  const scps = organization.scps?.map((level) => level.map((policy) => compilePolicy(policy.document, policy.id)));
+  const [caller, organization] = await Promise.all([identitySide(store, principal), organizationControls(store, principal.accountId)]);
+  // Neither SCPs nor RCPs restrict service-linked roles, wherever their account is.
+  const serviceLinkedRole = principal.type === 'AssumedRole' && principal.rolePath.startsWith('/aws-service-role/');
+  const policies: PolicySet = { ...caller.policies, ...(serviceLinkedRole ? { serviceLinkedRole } : {}) };
+  if (!organization) return { ...caller, policies };
   return {
     ...caller,
     policies: {
-      ...caller.policies,
-      ...(scps ? { scps } : {}),
+      ...policies,
+      ...(organization.scps ? { scps: organization.scps } : {}),
       principalInManagementAccount: organization.managementAccount,
-      serviceLinkedRole: principal.type === 'AssumedRole' && principal.rolePath.startsWith('/aws-service-role/'),
     },
     organization: { orgId: organization.orgId, orgPaths: organization.orgPaths },
   };
