@@ -8,7 +8,7 @@ import {
   CancelKeyDeletionCommand, CreateAliasCommand, CreateGrantCommand, CreateKeyCommand, DecryptCommand, DeleteAliasCommand,
   DescribeKeyCommand, DisableKeyCommand, EnableKeyCommand, EnableKeyRotationCommand, EncryptCommand,
   GenerateDataKeyCommand, GenerateDataKeyPairCommand, GenerateDataKeyWithoutPlaintextCommand, GenerateMacCommand,
-  GenerateRandomCommand, GetKeyPolicyCommand, GetKeyRotationStatusCommand, GetPublicKeyCommand, KMSClient, ListAliasesCommand,
+  GenerateRandomCommand, GetKeyLastUsageCommand, GetKeyPolicyCommand, GetKeyRotationStatusCommand, GetPublicKeyCommand, KMSClient, ListAliasesCommand,
   ListGrantsCommand, ListKeyRotationsCommand, ListKeysCommand, ListResourceTagsCommand, PutKeyPolicyCommand, ReEncryptCommand,
   RetireGrantCommand, RevokeGrantCommand, RotateKeyOnDemandCommand, ScheduleKeyDeletionCommand, SignCommand, TagResourceCommand,
   UntagResourceCommand, VerifyCommand, VerifyMacCommand,
@@ -211,6 +211,23 @@ describe('KMS over HTTP with the AWS SDK for JavaScript v3', () => {
     const { Signature } = await kms.send(new SignCommand({ KeyId: key.KeyId, Message: digest, MessageType: 'DIGEST', SigningAlgorithm: 'ECDSA_SHA_256' }));
     const ok = await kms.send(new VerifyCommand({ KeyId: key.KeyId, Message: message, Signature, SigningAlgorithm: 'ECDSA_SHA_256' }));
     assert.equal(ok.SignatureValid, true);
+  });
+
+  it('GetKeyLastUsage: nothing for a new key; then the last successful operation with its request id', async () => {
+    const key = await symmetricKey();
+    const fresh = await kms.send(new GetKeyLastUsageCommand({ KeyId: key.Arn }));
+    assert.equal(fresh.KeyId, key.KeyId);
+    assert.deepEqual(fresh.KeyCreationDate, key.CreationDate);
+    assert.deepEqual(fresh.TrackingStartDate, key.CreationDate);
+    assert.equal(fresh.KeyLastUsage?.Operation, undefined);
+
+    const { CiphertextBlob } = await kms.send(new EncryptCommand({ KeyId: key.KeyId, Plaintext: Buffer.from('used') }));
+    const decrypted = await kms.send(new DecryptCommand({ CiphertextBlob }));
+    await assert.rejects(kms.send(new DecryptCommand({ CiphertextBlob, EncryptionContext: { wrong: 'context' } })), rejectsWith('InvalidCiphertextException'));
+    const { KeyLastUsage } = await kms.send(new GetKeyLastUsageCommand({ KeyId: key.KeyId }));
+    assert.equal(KeyLastUsage!.Operation, 'Decrypt');
+    assert.equal(KeyLastUsage!.KmsRequestId, decrypted.$metadata.requestId);
+    assert.ok(KeyLastUsage!.Timestamp instanceof Date && KeyLastUsage!.Timestamp.getTime() >= key.CreationDate!.getTime());
   });
 
   it('GenerateMac/VerifyMac with an HMAC key; a wrong MAC: KMSInvalidMacException', async () => {

@@ -233,6 +233,7 @@ export const kmsAccess: Record<string, AccessDeclaration> = {
   GenerateRandom: anyResource('GenerateRandom'),
   ListRetirableGrants: anyResource('ListRetirableGrants'),
   DescribeKey: keyOperation('DescribeKey'),
+  GetKeyLastUsage: keyOperation('GetKeyLastUsage'),
   EnableKey: keyOperation('EnableKey'),
   DisableKey: keyOperation('DisableKey'),
   ScheduleKeyDeletion: keyOperation('ScheduleKeyDeletion'),

@@ -1,7 +1,7 @@
 // AWS Key Management Service: keys that really encrypt, sign and MAC (crypto/), key
 // policies and grants enforced by the server's authorizer (access.ts), key states,
 // rotation and deletion on Bulwark's clock. Custom key stores (CloudHSM, external)
-// are not implemented: their operations answer 501 (see docs/kms.md).
+// are not implemented: their operations answer 501 (README, "KMS").
 import { AwsError } from '../../protocol/errors.ts';
 import type { Handlers } from '../handlers.ts';
 import type { OperationHandler, ServiceDefinition } from '../service.ts';
@@ -15,6 +15,7 @@ import { keyHandlers } from './handlers/keys.ts';
 import { multiRegionHandlers } from './handlers/multi-region.ts';
 import { rotationHandlers } from './handlers/rotation.ts';
 import { tagAndPolicyHandlers } from './handlers/tags-and-policies.ts';
+import { flushKeyUses } from './usage.ts';
 import type { Operations } from '../../protocol/types/kms.ts';
 
 export const kmsHandlers: Handlers<Operations> = {
@@ -46,4 +47,6 @@ export const kms: ServiceDefinition = {
     Object.entries(kmsHandlers).map(([operation, handler]) => [operation, answeringCryptoErrors(handler as OperationHandler)]),
   ),
   access: kmsAccess,
+  // Key uses still in memory are written before the store closes.
+  stop: flushKeyUses,
 };

@@ -149,6 +149,7 @@ export function nextRotationDate(from: Date, periodInDays: number): string {
 /** Deletes a key with its aliases and grants (the deletion window has passed). */
 async function deleteKeyNow(tx: Documents, record: KeyRecord): Promise<void> {
   await tx.delete(KMS_COLLECTIONS.keys, keyKey(record.accountId, record.region, record.keyId));
+  await tx.delete(KMS_COLLECTIONS.usage, keyKey(record.accountId, record.region, record.keyId));
   const aliases = await tx.list<AliasRecord>(KMS_COLLECTIONS.aliases, { prefix: regionPrefix(record.accountId, record.region) });
   for (const alias of aliases.items) {
     if (alias.value.targetKeyId === record.keyId) await tx.delete(KMS_COLLECTIONS.aliases, alias.key);

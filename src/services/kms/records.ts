@@ -12,6 +12,8 @@ export const KMS_COLLECTIONS = {
   aliases: 'kms.aliases',
   grants: 'kms.grants',
   secrets: 'kms.secrets',
+  /** Each key's last cryptographic use (usage.ts), apart from the key so hot-path writes never race key changes. */
+  usage: 'kms.usage',
 } as const;
 
 /** One version of a key's material, with what ListKeyRotations reports about it. */

@@ -1,7 +1,7 @@
 // KMS handlers called directly on a memory store: validation, key states, imported
 // material, multi-Region keys, grants and pagination, as AWS KMS behaves.
 import assert from 'node:assert/strict';
-import { constants, createCipheriv, createPublicKey, publicEncrypt, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { before, describe, it } from 'node:test';
 import type { Principal } from '../../../src/auth/principal.ts';
 import { Clock } from '../../../src/lib/clock.ts';
@@ -10,6 +10,7 @@ import type { RequestContext } from '../../../src/services/service.ts';
 import { kms } from '../../../src/services/kms/index.ts';
 import { openStore } from '../../../src/store/index.ts';
 import type { Store } from '../../../src/store/store.ts';
+import { wrapKeyMaterial } from './crypto/helpers.ts';
 
 const ACCOUNT = '123456789012';
 const ROOT: Principal = { type: 'Root', accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:root`, userId: ACCOUNT };
@@ -88,10 +89,7 @@ describe('KMS handlers', () => {
   });
 
   describe('imported key material (Origin EXTERNAL)', () => {
-    function wrap(publicKeyDer: Uint8Array, material: Buffer): Buffer {
-      const publicKey = createPublicKey({ key: Buffer.from(publicKeyDer), format: 'der', type: 'spki' });
-      return publicEncrypt({ key: publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, material);
-    }
+    const wrap = (publicKeyDer: Uint8Array, material: Buffer) => wrapKeyMaterial(publicKeyDer, 'RSAES_OAEP_SHA_256', material);
 
     it('a key waits in PendingImport, works after ImportKeyMaterial, and returns to PendingImport when its material expires', async () => {
       const { KeyMetadata } = await call('CreateKey', { Origin: 'EXTERNAL' });
@@ -133,13 +131,7 @@ describe('KMS handlers', () => {
       const a = (await call('CreateKey', { Origin: 'EXTERNAL' })).KeyMetadata;
       const b = (await call('CreateKey', { Origin: 'EXTERNAL' })).KeyMetadata;
       const params = await call('GetParametersForImport', { KeyId: a.KeyId, WrappingAlgorithm: 'RSA_AES_KEY_WRAP_SHA_256', WrappingKeySpec: 'RSA_3072' });
-      const publicKey = createPublicKey({ key: Buffer.from(params.PublicKey), format: 'der', type: 'spki' });
-      const aesKey = randomBytes(32);
-      const kwp = createCipheriv('id-aes256-wrap-pad', aesKey, Buffer.from('a65959a6', 'hex'));
-      const wrapped = Buffer.concat([
-        publicEncrypt({ key: publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, aesKey),
-        kwp.update(randomBytes(32)), kwp.final(),
-      ]);
+      const wrapped = wrapKeyMaterial(params.PublicKey, 'RSA_AES_KEY_WRAP_SHA_256', randomBytes(32));
       await assert.rejects(
         call('ImportKeyMaterial', { KeyId: b.KeyId, ImportToken: params.ImportToken, EncryptedKeyMaterial: wrapped, ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE' }),
         fails('InvalidImportTokenException'),

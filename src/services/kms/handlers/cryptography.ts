@@ -11,8 +11,9 @@ import {
 import {
   currentMaterial, findRequestKey, materialById, requireEnabled, requireKey, requireUsage,
 } from '../keys.ts';
-import type { EncryptionAlgorithmSpec, KeyUsageType, Operations } from '../../../protocol/types/kms.ts';
+import type { EncryptionAlgorithmSpec, KeyLastUsageTrackingOperation, KeyUsageType, Operations } from '../../../protocol/types/kms.ts';
 import { keyArn, type KeyRecord } from '../records.ts';
+import { noteKeyUse } from '../usage.ts';
 
 /** The key, Enabled and of the usage the operation needs. */
 async function usableKey(context: RequestContext, keyIdInput: string, usage: KeyUsageType, operation: string): Promise<KeyRecord> {
@@ -20,6 +21,11 @@ async function usableKey(context: RequestContext, keyIdInput: string, usage: Key
   requireEnabled(record);
   requireUsage(record, usage, operation);
   return record;
+}
+
+/** A successful cryptographic operation, for GetKeyLastUsage. */
+function used(context: RequestContext, record: KeyRecord, operation: KeyLastUsageTrackingOperation): void {
+  noteKeyUse(context.store, record, { operation, timestamp: context.now.toISOString(), requestId: context.requestId });
 }
 
 function dryRun(input: { DryRun?: boolean }): void {
@@ -93,6 +99,7 @@ export const cryptographyHandlers: Handlers<Operations> = {
     const algorithm = input.EncryptionAlgorithm ?? 'SYMMETRIC_DEFAULT';
     const blob = encryptWith(record, algorithm, input.Plaintext, input.EncryptionContext);
     dryRun(input);
+    used(context, record, 'Encrypt');
     return {
       CiphertextBlob: blob,
       KeyId: record.arn,
@@ -104,6 +111,7 @@ export const cryptographyHandlers: Handlers<Operations> = {
     if (!input.CiphertextBlob) throw new AwsError('ValidationException', 'CiphertextBlob is required.');
     const decrypted = await decryptBlob(context, input.CiphertextBlob, input.KeyId, input.EncryptionAlgorithm, input.EncryptionContext);
     dryRun(input);
+    used(context, decrypted.record, 'Decrypt');
     return {
       KeyId: decrypted.record.arn,
       Plaintext: decrypted.plaintext,
@@ -119,6 +127,8 @@ export const cryptographyHandlers: Handlers<Operations> = {
     const algorithm = input.DestinationEncryptionAlgorithm ?? 'SYMMETRIC_DEFAULT';
     const blob = encryptWith(destination, algorithm, source.plaintext, input.DestinationEncryptionContext);
     dryRun(input);
+    used(context, source.record, 'ReEncrypt');
+    used(context, destination, 'ReEncrypt');
     return {
       CiphertextBlob: blob,
       SourceKeyId: source.record.arn,
@@ -134,6 +144,7 @@ export const cryptographyHandlers: Handlers<Operations> = {
     const record = await usableKey(context, input.KeyId, 'ENCRYPT_DECRYPT', 'GenerateDataKey');
     const dataKey = generateDataKey(currentMaterial(record), record.arn, { keySpec: input.KeySpec, numberOfBytes: input.NumberOfBytes }, input.EncryptionContext);
     dryRun(input);
+    used(context, record, 'GenerateDataKey');
     return { CiphertextBlob: dataKey.ciphertextBlob, Plaintext: dataKey.plaintext, KeyId: record.arn, KeyMaterialId: record.currentMaterialId };
   },
 
@@ -141,6 +152,7 @@ export const cryptographyHandlers: Handlers<Operations> = {
     const record = await usableKey(context, input.KeyId, 'ENCRYPT_DECRYPT', 'GenerateDataKeyWithoutPlaintext');
     const dataKey = generateDataKey(currentMaterial(record), record.arn, { keySpec: input.KeySpec, numberOfBytes: input.NumberOfBytes }, input.EncryptionContext);
     dryRun(input);
+    used(context, record, 'GenerateDataKeyWithoutPlaintext');
     return { CiphertextBlob: dataKey.ciphertextBlob, KeyId: record.arn, KeyMaterialId: record.currentMaterialId };
   },
 
@@ -148,6 +160,7 @@ export const cryptographyHandlers: Handlers<Operations> = {
     const record = await usableKey(context, input.KeyId, 'ENCRYPT_DECRYPT', 'GenerateDataKeyPair');
     const pair = await generateDataKeyPair(currentMaterial(record), record.arn, input.KeyPairSpec, input.EncryptionContext);
     dryRun(input);
+    used(context, record, 'GenerateDataKeyPair');
     return {
       PrivateKeyCiphertextBlob: pair.privateKeyCiphertextBlob,
       PrivateKeyPlaintext: pair.privateKeyPlaintext,
@@ -162,6 +175,7 @@ export const cryptographyHandlers: Handlers<Operations> = {
     const record = await usableKey(context, input.KeyId, 'ENCRYPT_DECRYPT', 'GenerateDataKeyPairWithoutPlaintext');
     const pair = await generateDataKeyPair(currentMaterial(record), record.arn, input.KeyPairSpec, input.EncryptionContext);
     dryRun(input);
+    used(context, record, 'GenerateDataKeyPairWithoutPlaintext');
     return {
       PrivateKeyCiphertextBlob: pair.privateKeyCiphertextBlob,
       PublicKey: pair.publicKey,
@@ -180,6 +194,7 @@ export const cryptographyHandlers: Handlers<Operations> = {
     const record = await usableKey(context, input.KeyId, 'SIGN_VERIFY', 'Sign');
     const signature = sign(currentMaterial(record), input.SigningAlgorithm, input.Message, input.MessageType ?? 'RAW');
     dryRun(input);
+    used(context, record, 'Sign');
     return { KeyId: record.arn, Signature: signature, SigningAlgorithm: input.SigningAlgorithm };
   },
 
@@ -188,6 +203,7 @@ export const cryptographyHandlers: Handlers<Operations> = {
     const valid = verify(currentMaterial(record), input.SigningAlgorithm, input.Message, input.Signature, input.MessageType ?? 'RAW');
     dryRun(input);
     if (!valid) throw new AwsError('KMSInvalidSignatureException', 'The signature is not valid for this message, key and signing algorithm.');
+    used(context, record, 'Verify');
     return { KeyId: record.arn, SignatureValid: true, SigningAlgorithm: input.SigningAlgorithm };
   },
 
@@ -195,6 +211,7 @@ export const cryptographyHandlers: Handlers<Operations> = {
     const record = await usableKey(context, input.KeyId, 'GENERATE_VERIFY_MAC', 'GenerateMac');
     const mac = generateMac(currentMaterial(record), input.MacAlgorithm, input.Message);
     dryRun(input);
+    used(context, record, 'GenerateMac');
     return { Mac: mac, MacAlgorithm: input.MacAlgorithm, KeyId: record.arn };
   },
 
@@ -203,6 +220,7 @@ export const cryptographyHandlers: Handlers<Operations> = {
     const valid = verifyMac(currentMaterial(record), input.MacAlgorithm, input.Message, input.Mac);
     dryRun(input);
     if (!valid) throw new AwsError('KMSInvalidMacException', 'The MAC is not valid for this message, key and MAC algorithm.');
+    used(context, record, 'VerifyMac');
     return { KeyId: record.arn, MacValid: true, MacAlgorithm: input.MacAlgorithm };
   },
 
@@ -227,6 +245,7 @@ export const cryptographyHandlers: Handlers<Operations> = {
     const record = await usableKey(context, input.KeyId, 'KEY_AGREEMENT', 'DeriveSharedSecret');
     const secret = deriveSharedSecret(currentMaterial(record), input.KeyAgreementAlgorithm, input.PublicKey);
     dryRun(input);
+    used(context, record, 'DeriveSharedSecret');
     return { KeyId: record.arn, SharedSecret: secret, KeyAgreementAlgorithm: input.KeyAgreementAlgorithm, KeyOrigin: record.origin };
   },
 };

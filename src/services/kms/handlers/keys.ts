@@ -1,5 +1,5 @@
 // Key lifecycle: CreateKey, DescribeKey, ListKeys, EnableKey/DisableKey,
-// ScheduleKeyDeletion/CancelKeyDeletion, UpdateKeyDescription.
+// ScheduleKeyDeletion/CancelKeyDeletion, UpdateKeyDescription, GetKeyLastUsage.
 import { AwsError } from '../../../protocol/errors.ts';
 import type { Handlers } from '../../handlers.ts';
 import type { RequestContext } from '../../service.ts';
@@ -10,6 +10,7 @@ import { keyMetadata } from '../metadata.ts';
 import type { CreateKeyRequest, KeySpec, KeyUsageType, Operations } from '../../../protocol/types/kms.ts';
 import { KMS_COLLECTIONS, keyArn, keyKey, newKeyId, regionPrefix, type KeyRecord } from '../records.ts';
 import { checkTags } from '../tags.ts';
+import { lastKeyUse } from '../usage.ts';
 import { pageOf } from './paging.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -75,6 +76,21 @@ export const keyHandlers: Handlers<Operations> = {
 
   async DescribeKey(input, context) {
     return { KeyMetadata: keyMetadata(await requireKey(context, input.KeyId)) };
+  },
+
+  async GetKeyLastUsage(input, context) {
+    const record = await requireKey(context, input.KeyId);
+    const usage = await lastKeyUse(context.store, record);
+    const created = new Date(record.createdAt);
+    return {
+      KeyId: record.keyId,
+      // Bulwark tracks every key from its creation.
+      TrackingStartDate: created,
+      KeyCreationDate: created,
+      KeyLastUsage: usage
+        ? { Operation: usage.operation, Timestamp: new Date(usage.timestamp), KmsRequestId: usage.requestId }
+        : {},
+    };
   },
 
   async ListKeys(input, context) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {
-  constants, createCipheriv, createHmac, createPrivateKey, createPublicKey, generateKeyPairSync, publicEncrypt, randomBytes,
+  createHmac, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes,
   verify as nodeVerify,
 } from 'node:crypto';
 import { describe, it } from 'node:test';
@@ -9,7 +9,7 @@ import {
   KMS_LIMITS, requireSameImportedMaterial, sign, unwrapImportedKeyMaterial,
   type ImportParameters, type KeySpec, type WrappingAlgorithm, type WrappingKeySpec,
 } from '../../../../src/services/kms/crypto/index.ts';
-import { pythonCryptography, runPython } from './helpers.ts';
+import { pythonCryptography, runPython, wrapKeyMaterial } from './helpers.ts';
 
 const KEY_ARN = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const OTHER_ARN = 'arn:aws:kms:us-east-1:123456789012:key/0987dcba-09fe-87dc-65ba-ab0987654321';
@@ -40,18 +40,9 @@ function unwrap(keySpec: KeySpec, params: ImportParameters, encryptedKeyMaterial
 
 // --- The customer's side, written independently of the code under test --------------
 
-const OAEP_HASH: Record<string, string> = {
-  RSAES_OAEP_SHA_1: 'sha1', RSAES_OAEP_SHA_256: 'sha256', RSA_AES_KEY_WRAP_SHA_1: 'sha1', RSA_AES_KEY_WRAP_SHA_256: 'sha256',
-};
-
 /** As the KMS guide's OpenSSL steps do it, with node:crypto. */
 function wrapWithNode(params: ImportParameters, algorithm: WrappingAlgorithm, material: Buffer): Buffer {
-  const publicKey = createPublicKey({ key: params.publicKey, format: 'der', type: 'spki' });
-  const oaep = { key: publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: OAEP_HASH[algorithm] };
-  if (!algorithm.startsWith('RSA_AES')) return publicEncrypt(oaep, material);
-  const aesKey = randomBytes(32);
-  const kwp = createCipheriv('id-aes256-wrap-pad', aesKey, Buffer.from('a65959a6', 'hex'));
-  return Buffer.concat([publicEncrypt(oaep, aesKey), kwp.update(material), kwp.final()]);
+  return wrapKeyMaterial(params.publicKey, algorithm, material);
 }
 
 /** With python cryptography's RSA-OAEP and aes_key_wrap_with_padding (RFC 5649). */
@@ -73,7 +64,7 @@ if c['aes']:
 else:
     out = key.encrypt(material, oaep)
 print(json.dumps(out.hex()))
-`, { publicKey: params.publicKey.toString('hex'), hash: OAEP_HASH[algorithm], aes: algorithm.startsWith('RSA_AES'), material: material.toString('hex') });
+`, { publicKey: params.publicKey.toString('hex'), hash: algorithm.endsWith('SHA_1') ? 'sha1' : 'sha256', aes: algorithm.startsWith('RSA_AES'), material: material.toString('hex') });
   return Buffer.from(hex, 'hex');
 }
 

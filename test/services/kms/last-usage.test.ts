@@ -1,0 +1,100 @@
+// GetKeyLastUsage called on the handlers directly: which cryptographic operation last
+// used a key, when and in which request; failures and dry runs are not uses.
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import type { Principal } from '../../../src/auth/principal.ts';
+import { Clock } from '../../../src/lib/clock.ts';
+import { AwsError } from '../../../src/protocol/errors.ts';
+import type { RequestContext } from '../../../src/services/service.ts';
+import { kms } from '../../../src/services/kms/index.ts';
+import { flushKeyUses } from '../../../src/services/kms/usage.ts';
+import { openStore } from '../../../src/store/index.ts';
+import type { Store } from '../../../src/store/store.ts';
+
+const ACCOUNT = '123456789012';
+const ROOT: Principal = { type: 'Root', accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:root`, userId: ACCOUNT };
+
+let store: Store;
+let now = new Date('2026-03-01T00:00:00Z');
+let requests = 0;
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+async function call(operation: string, input: Record<string, unknown>): Promise<any> {
+  const context: RequestContext = {
+    requestId: `request-${++requests}`, principal: ROOT, accessKeyId: undefined, region: 'us-east-1', now,
+    clock: new Clock(), store, defaultAccountId: ACCOUNT, sourceIp: undefined,
+  };
+  return kms.handlers[operation]!(input, context);
+}
+
+async function newKey(input: Record<string, unknown> = {}): Promise<string> {
+  return (await call('CreateKey', input)).KeyMetadata.KeyId;
+}
+
+describe('GetKeyLastUsage', () => {
+  before(async () => {
+    store = await openStore('memory:');
+  });
+
+  it('a key never used: KeyLastUsage is empty and tracking starts at its creation', async () => {
+    const keyId = await newKey();
+    const usage = await call('GetKeyLastUsage', { KeyId: keyId });
+    assert.equal(usage.KeyId, keyId);
+    assert.deepEqual(usage.KeyLastUsage, {});
+    assert.deepEqual(usage.KeyCreationDate, now);
+    assert.deepEqual(usage.TrackingStartDate, now);
+  });
+
+  it('reports the latest successful operation, its time and its request id', async () => {
+    const keyId = await newKey();
+    const { CiphertextBlob } = await call('Encrypt', { KeyId: keyId, Plaintext: Buffer.from('x') });
+    let usage = (await call('GetKeyLastUsage', { KeyId: keyId })).KeyLastUsage;
+    assert.equal(usage.Operation, 'Encrypt');
+    assert.equal(usage.KmsRequestId, `request-${requests - 1}`);
+
+    now = new Date(now.getTime() + 60_000);
+    await call('Decrypt', { CiphertextBlob });
+    const decryptRequest = `request-${requests}`;
+    usage = (await call('GetKeyLastUsage', { KeyId: keyId })).KeyLastUsage;
+    assert.deepEqual(usage, { Operation: 'Decrypt', Timestamp: now, KmsRequestId: decryptRequest });
+  });
+
+  it('ReEncrypt is a use of both its source and its destination key', async () => {
+    const [source, destination] = [await newKey(), await newKey()];
+    const { CiphertextBlob } = await call('Encrypt', { KeyId: source, Plaintext: Buffer.from('x') });
+    await call('ReEncrypt', { CiphertextBlob, DestinationKeyId: destination });
+    for (const keyId of [source, destination]) {
+      assert.equal((await call('GetKeyLastUsage', { KeyId: keyId })).KeyLastUsage.Operation, 'ReEncrypt');
+    }
+  });
+
+  it('a failed Verify, a dry run and GetPublicKey are not uses', async () => {
+    const keyId = await newKey({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' });
+    const message = Buffer.from('signed');
+    const { Signature } = await call('Sign', { KeyId: keyId, Message: message, SigningAlgorithm: 'ECDSA_SHA_256' });
+    await assert.rejects(
+      call('Verify', { KeyId: keyId, Message: Buffer.from('other'), Signature, SigningAlgorithm: 'ECDSA_SHA_256' }),
+      (error: unknown) => error instanceof AwsError && error.code === 'KMSInvalidSignatureException',
+    );
+    await assert.rejects(
+      call('Verify', { KeyId: keyId, Message: message, Signature, SigningAlgorithm: 'ECDSA_SHA_256', DryRun: true }),
+      (error: unknown) => error instanceof AwsError && error.code === 'DryRunOperationException',
+    );
+    await call('GetPublicKey', { KeyId: keyId });
+    assert.equal((await call('GetKeyLastUsage', { KeyId: keyId })).KeyLastUsage.Operation, 'Sign');
+  });
+
+  it('uses are written to the store: they survive the in-memory tracker', async () => {
+    const keyId = await newKey({ KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' });
+    await call('GenerateMac', { KeyId: keyId, Message: Buffer.from('m'), MacAlgorithm: 'HMAC_SHA_256' });
+    await flushKeyUses(); // as the server does when it stops; a new tracker then reads the store
+    assert.equal((await call('GetKeyLastUsage', { KeyId: keyId })).KeyLastUsage.Operation, 'GenerateMac');
+  });
+
+  it('an unknown key: NotFoundException', async () => {
+    await assert.rejects(
+      call('GetKeyLastUsage', { KeyId: '00000000-0000-0000-0000-000000000000' }),
+      (error: unknown) => error instanceof AwsError && error.code === 'NotFoundException',
+    );
+  });
+});
