@@ -115,6 +115,29 @@ describe('Organizations policies enforced on every call (AWS SDK for JavaScript 
     await iamAs(memberAdmin).send(new CreateUserCommand({ UserName: 'not-listed' }));
   });
 
+  it("IAM's policy simulator applies the SCPs of the principal's account: OrganizationsDecisionDetail says whether they allow", async () => {
+    const policyId = await createOrganizationPolicy(organizations, 'SERVICE_CONTROL_POLICY', 'no-delete-user', {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Deny', Action: 'iam:DeleteUser', Resource: '*' }],
+    });
+    await organizations.send(new AttachPolicyCommand({ PolicyId: policyId, TargetId: units[2] }));
+    const simulate = (credentials: AwsCredentialIdentity, arn: string) =>
+      iamAs(credentials).send(new SimulatePrincipalPolicyCommand({ PolicySourceArn: arn, ActionNames: ['iam:DeleteUser', 'iam:ListUsers'] }));
+
+    const inMember = await simulate(memberSession, `arn:aws:iam::${member}:user/member-admin`);
+    const [deleteUser, listUsers] = inMember.EvaluationResults!;
+    assert.equal(deleteUser?.EvalDecision, 'explicitDeny');
+    assert.deepEqual(deleteUser?.OrganizationsDecisionDetail, { AllowedByOrganizations: false });
+    assert.equal(listUsers?.EvalDecision, 'allowed');
+    assert.deepEqual(listUsers?.OrganizationsDecisionDetail, { AllowedByOrganizations: true });
+
+    // SCPs do not bind the management account: no organizations detail, AdministratorAccess decides.
+    const inManagement = await simulate(managementAdmin, `arn:aws:iam::${TEST_ACCOUNT}:user/org-admin`);
+    assert.equal(inManagement.EvaluationResults![0]?.EvalDecision, 'allowed');
+    assert.equal(inManagement.EvaluationResults![0]?.OrganizationsDecisionDetail, undefined);
+    await organizations.send(new DetachPolicyCommand({ PolicyId: policyId, TargetId: units[2] }));
+  });
+
   it("a role session in a created account acts as that account: its calls are in the member account's CloudTrail, not the management account's", async () => {
     const identity = await new STSClient(clientConfig(server, memberSession)).send(new GetCallerIdentityCommand({}));
     assert.equal(identity.Account, member);

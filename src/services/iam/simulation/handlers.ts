@@ -3,10 +3,11 @@
 import type { RequestPrincipal } from '../../../policy/index.ts';
 import type { Operations } from '../../../protocol/types/iam.ts';
 import type { Handlers } from '../../handlers.ts';
+import { organizationControls } from '../../principal-policies.ts';
 import type { RequestContext } from '../../service.ts';
 import { invalidInput, noSuchEntity } from '../common.ts';
 import { contextKeysOf } from './context-keys.ts';
-import { simulate } from './simulate.ts';
+import { simulate, type Simulation } from './simulate.ts';
 import { identityPoliciesOf, parseIdentityArn, type SourcedPolicy } from './sources.ts';
 
 function inputPolicies(list: readonly string[] | undefined, name: string): SourcedPolicy[] {
@@ -35,6 +36,14 @@ function sourcePrincipal(kind: 'user' | 'group' | 'role', arn: string, accountId
   return { type: 'user', arn: kind === 'user' ? arn : `arn:aws:iam::${accountId}:user/${name}`, accountId };
 }
 
+/** The SCPs that bind the simulated principal, as its account's organization sets them. */
+async function organizationOf(context: RequestContext, principal: RequestPrincipal): Promise<Simulation['organization']> {
+  const controls = await organizationControls(context.store, principal.accountId!);
+  const serviceLinkedRole = principal.roleArn?.includes(':role/aws-service-role/') ?? false;
+  if (!controls?.scps) return undefined;
+  return { scps: controls.scps, principalInManagementAccount: controls.managementAccount, serviceLinkedRole };
+}
+
 async function principalPolicies(context: RequestContext, sourceArn: string) {
   const source = parseIdentityArn(sourceArn);
   if (!source) throw invalidInput(`Invalid ARN: ${sourceArn}. PolicySourceArn must name an IAM user, group or role.`);
@@ -50,11 +59,13 @@ export const simulationHandlers: Handlers<Operations> = {
       throw invalidInput('CallerArn is required when a ResourcePolicy is simulated for a group or role.');
     }
     const boundary = inputBoundary(input.PermissionsBoundaryPolicyInputList) ?? policies.boundary;
+    const principal = input.CallerArn
+      ? callerPrincipal(input.CallerArn)
+      : sourcePrincipal(source.kind, policies.entity.arn, accountId, source.name);
     return simulate({
       accountId,
-      principal: input.CallerArn
-        ? callerPrincipal(input.CallerArn)
-        : sourcePrincipal(source.kind, policies.entity.arn, accountId, source.name),
+      principal,
+      organization: await organizationOf(context, principal),
       identity: [...policies.identity, ...inputPolicies(input.PolicyInputList, 'PolicyInputList')],
       ...(boundary ? { boundary } : {}),
       ...(input.ResourcePolicy !== undefined ? { resourcePolicy: input.ResourcePolicy } : {}),
@@ -68,10 +79,14 @@ export const simulationHandlers: Handlers<Operations> = {
       throw invalidInput('CallerArn is required when a ResourcePolicy is simulated.');
     }
     const boundary = inputBoundary(input.PermissionsBoundaryPolicyInputList);
+    // Without a caller the policies are simulated for an anonymous IAM user of the account.
+    const principal: RequestPrincipal = input.CallerArn
+      ? callerPrincipal(input.CallerArn)
+      : { type: 'user', arn: `arn:aws:iam::${accountId}:user/SimulatedCaller`, accountId };
     return simulate({
       accountId,
-      // Without a caller the policies are simulated for an anonymous IAM user of the account.
-      principal: input.CallerArn ? callerPrincipal(input.CallerArn) : { type: 'user', arn: `arn:aws:iam::${accountId}:user/SimulatedCaller`, accountId },
+      principal,
+      organization: await organizationOf(context, principal),
       identity: inputPolicies(input.PolicyInputList, 'PolicyInputList'),
       ...(boundary ? { boundary } : {}),
       ...(input.ResourcePolicy !== undefined ? { resourcePolicy: input.ResourcePolicy } : {}),

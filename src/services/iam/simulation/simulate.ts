@@ -12,6 +12,7 @@ import {
   type ContextInput,
   type Decision,
   type PolicyKind,
+  type PolicySet,
   type RequestPrincipal,
 } from '../../../policy/index.ts';
 import type {
@@ -33,6 +34,8 @@ export interface Simulation {
   identity: SourcedPolicy[];
   boundary?: SourcedPolicy;
   resourcePolicy?: string;
+  /** The SCPs of the principal's account, when it is in an organization (IAM's OrganizationsDecisionDetail). */
+  organization?: Pick<PolicySet, 'scps' | 'principalInManagementAccount' | 'serviceLinkedRole'>;
   request: Omit<SimulateCustomPolicyRequest, 'PolicyInputList' | 'PermissionsBoundaryPolicyInputList'>;
 }
 
@@ -130,6 +133,7 @@ export function simulate(simulation: Simulation): SimulatePolicyResponse {
         identity,
         ...(resourcePolicy ? { resource: resourcePolicy } : {}),
         ...(boundary ? { permissionsBoundary: boundary } : {}),
+        ...simulation.organization,
       });
       const matched = decidingStatements(decision, table);
       const details = decisionDetails(decision, resource);
@@ -137,6 +141,10 @@ export function simulate(simulation: Simulation): SimulatePolicyResponse {
         decision.allowedByPermissionsBoundary === undefined
           ? {}
           : { PermissionsBoundaryDecisionDetail: { AllowedByPermissionsBoundary: decision.allowedByPermissionsBoundary } };
+      const organizationsDetail =
+        decision.allowedByOrganizations === undefined
+          ? {}
+          : { OrganizationsDecisionDetail: { AllowedByOrganizations: decision.allowedByOrganizations } };
       const result: EvaluationResult = {
         EvalActionName: action,
         EvalResourceName: resource,
@@ -144,6 +152,7 @@ export function simulate(simulation: Simulation): SimulatePolicyResponse {
         MatchedStatements: matched,
         // With named resources AWS reports missing keys per resource instead.
         MissingContextValues: namedResources ? [] : [...decision.missingContextKeys],
+        ...organizationsDetail,
         ...boundaryDetail,
         ...(details ? { EvalDecisionDetails: details } : {}),
       };
