@@ -7,7 +7,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { LookupEventsCommand, CloudTrailClient } from '@aws-sdk/client-cloudtrail';
-import { CreateRoleCommand, CreateUserCommand, IAMClient, ListUsersCommand, PutUserPolicyCommand, SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
+import {
+  CreateRoleCommand,
+  CreateUserCommand,
+  GenerateOrganizationsAccessReportCommand,
+  GetOrganizationsAccessReportCommand,
+  IAMClient,
+  ListUsersCommand,
+  PutUserPolicyCommand,
+  SimulatePrincipalPolicyCommand,
+} from '@aws-sdk/client-iam';
 import { CreateKeyCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import { AttachPolicyCommand, DetachPolicyCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
@@ -136,6 +145,42 @@ describe('Organizations policies enforced on every call (AWS SDK for JavaScript 
     assert.equal(inManagement.EvaluationResults![0]?.EvalDecision, 'allowed');
     assert.equal(inManagement.EvaluationResults![0]?.OrganizationsDecisionDetail, undefined);
     await organizations.send(new DetachPolicyCommand({ PolicyId: policyId, TargetId: units[2] }));
+  });
+
+  it("IAM's Organizations access report: the services the SCPs allow at an OU or account, and when the accounts below last used them", async () => {
+    await iamAs(memberSession).send(new ListUsersCommand({}));
+    const iam = new IAMClient(clientConfig(server));
+    const report = async (EntityPath: string, OrganizationsPolicyId?: string) => {
+      const { JobId } = await iam.send(new GenerateOrganizationsAccessReportCommand({ EntityPath, OrganizationsPolicyId }));
+      return iam.send(new GetOrganizationsAccessReportCommand({ JobId: JobId!, MaxItems: 1000 }));
+    };
+    const accountPath = `${orgId}/${rootId}/${units.join('/')}/${member}`;
+    const ofAccount = await report(accountPath);
+    assert.equal(ofAccount.JobStatus, 'COMPLETED');
+    const iamDetail = ofAccount.AccessDetails?.find((detail) => detail.ServiceNamespace === 'iam');
+    assert.equal(iamDetail?.ServiceName, 'AWS Identity and Access Management (IAM)');
+    assert.equal(iamDetail?.EntityPath, accountPath);
+    assert.equal(iamDetail?.Region, 'us-east-1');
+    assert.ok(iamDetail?.LastAuthenticatedTime instanceof Date);
+    assert.equal(iamDetail?.TotalAuthenticatedEntities, 1);
+    assert.equal(ofAccount.NumberOfServicesAccessible, ofAccount.AccessDetails?.length);
+    assert.ok(ofAccount.NumberOfServicesNotAccessed! < ofAccount.NumberOfServicesAccessible!);
+
+    // One SCP's view: only the services it allows.
+    const readIam = await createOrganizationPolicy(organizations, 'SERVICE_CONTROL_POLICY', 'report-iam-only', {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 'iam:Get*', Resource: '*' }],
+    });
+    const ofOu = await report(`${orgId}/${rootId}/${units[0]}`, readIam);
+    assert.deepEqual(ofOu.AccessDetails?.map((detail) => detail.ServiceNamespace), ['iam']);
+    assert.equal(ofOu.NumberOfServicesAccessible, 1);
+    assert.equal(ofOu.NumberOfServicesNotAccessed, 0);
+
+    await assert.rejects(report(`${orgId}/${rootId}/ou-nope-12345678`), { name: 'InvalidInputException' });
+    await assert.rejects(
+      iamAs(memberSession).send(new GenerateOrganizationsAccessReportCommand({ EntityPath: accountPath })),
+      { name: 'AccessDeniedException' },
+    );
   });
 
   it("a role session in a created account acts as that account: its calls are in the member account's CloudTrail, not the management account's", async () => {

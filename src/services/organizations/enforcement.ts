@@ -21,10 +21,11 @@ export interface OrganizationPolicies {
   orgPaths: string[];
 }
 
-function levels(org: OrganizationRecord, accountId: string, type: string): LevelPolicy[][] {
-  return lineage(org, accountId).map((targetId) =>
+/** The policies of a type attached at each level from the root down to `targetId` (a root, OU or account). */
+export function policyLevels(org: OrganizationRecord, targetId: string, type: string): LevelPolicy[][] {
+  return lineage(org, targetId).map((levelId) =>
     org.attachments
-      .filter((attachment) => attachment.targetId === targetId)
+      .filter((attachment) => attachment.targetId === levelId)
       .map((attachment) => findPolicy(org, attachment.policyId))
       .filter((policy) => policy?.type === type)
       .map((policy) => ({ id: policy!.id, document: policy!.content })),
@@ -38,8 +39,8 @@ export async function organizationPolicies(store: Documents, accountId: string):
   const enabled = (type: string) => org.featureSet === 'ALL' && org.enabledPolicyTypes.includes(type);
   const parentId = org.accounts[accountId]!.parentId;
   return {
-    ...(enabled('SERVICE_CONTROL_POLICY') ? { scps: levels(org, accountId, 'SERVICE_CONTROL_POLICY') } : {}),
-    ...(enabled('RESOURCE_CONTROL_POLICY') ? { rcps: levels(org, accountId, 'RESOURCE_CONTROL_POLICY') } : {}),
+    ...(enabled('SERVICE_CONTROL_POLICY') ? { scps: policyLevels(org, accountId, 'SERVICE_CONTROL_POLICY') } : {}),
+    ...(enabled('RESOURCE_CONTROL_POLICY') ? { rcps: policyLevels(org, accountId, 'RESOURCE_CONTROL_POLICY') } : {}),
     managementAccount: org.managementAccountId === accountId,
     orgId: org.id,
     orgPaths: [pathOf(org, parentId)],

@@ -70,7 +70,8 @@ export async function recordServiceAccess(store: Store, access: ServiceAccess): 
 
 // ---- which services a set of policies allows ----
 
-async function allowedServices(documents: readonly string[]): Promise<Set<string>> {
+/** The service namespaces a set of policies' Allow statements name (wildcards expanded). */
+export async function allowedServices(documents: readonly string[]): Promise<Set<string>> {
   const patterns = new Set<string>();
   for (const document of documents) {
     let statements;
@@ -237,7 +238,8 @@ async function loadJob(docs: Documents, accountId: string, jobId: string): Promi
   return job;
 }
 
-function pageOf<T>(items: readonly T[], request: { Marker?: string; MaxItems?: number }) {
+/** One page of a report's items, with IAM's Marker and MaxItems. */
+export function pageOf<T>(items: readonly T[], request: { Marker?: string; MaxItems?: number }) {
   const marker = decodeMarker(request.Marker);
   const start = marker === undefined ? 0 : Number(marker);
   if (!Number.isInteger(start) || start < 0 || start > items.length) throw invalidInput('Invalid Marker.');
