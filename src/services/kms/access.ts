@@ -5,6 +5,7 @@
 import type { ContextValue } from '../../policy/index.ts';
 import { requestTagContext, type AccessDeclaration, type AccessRequirement } from '../authorization.ts';
 import type { RequestContext } from '../service.ts';
+import { isAwsAlias } from './aws-managed.ts';
 import { parseCiphertextBlob, parseKeyRef, isMultiRegionKeyId } from './crypto/index.ts';
 import { grantByToken, grantsOfKey, grantStatement } from './grants.ts';
 import { findRequestKey, locateKey, type KeyLocation } from './keys.ts';
@@ -213,8 +214,12 @@ function aliasOperation(operation: string, targets: (input: Input, context: Requ
   };
 }
 
-/** The key an alias points at now (DeleteAlias, UpdateAlias), if the alias exists. */
+/**
+ * The key an alias points at now (DeleteAlias, UpdateAlias), if the alias exists. Not
+ * for AWS aliases: those handlers refuse them, and looking one up would create its key.
+ */
 async function currentAliasTarget(input: Input, context: RequestContext): Promise<string[]> {
+  if (isAwsAlias(input.AliasName as string)) return [];
   const location = await locateKey(context.store, context, input.AliasName as string).catch(() => undefined);
   return location ? [location.arn] : [];
 }

@@ -5,6 +5,7 @@
 import { AwsError } from '../../protocol/errors.ts';
 import type { Documents, Store, Transaction } from '../../store/store.ts';
 import type { RequestContext } from '../service.ts';
+import { awsManagedKeyOf } from './aws-managed.ts';
 import { fromStoredKeyMaterial, generateKeyMaterial, parseKeyRef, toStoredKeyMaterial, type KeyMaterial } from './crypto/index.ts';
 import type { KeyUsageType } from '../../protocol/types/kms.ts';
 import {
@@ -32,10 +33,13 @@ export async function locateKey(store: Documents, context: RequestContext, keyId
   const region = context.region;
   const aliasArn = ALIAS_ARN.exec(keyIdInput);
   if (keyIdInput.startsWith('alias/') || aliasArn) {
-    const [aliasRegion, aliasAccount, aliasName] = aliasArn ? [aliasArn[1], aliasArn[2], aliasArn[3]] : [region, accountId, keyIdInput];
+    const [aliasRegion, aliasAccount, aliasName] = aliasArn ? [aliasArn[1]!, aliasArn[2]!, aliasArn[3]!] : [region, accountId, keyIdInput];
     const alias = await store.get<AliasRecord>(KMS_COLLECTIONS.aliases, aliasKey(aliasAccount, aliasRegion, aliasName));
-    if (!alias) throw notFound(`Alias arn:aws:kms:${aliasRegion}:${aliasAccount}:${aliasName} is not found.`);
-    return { accountId: aliasAccount, region: aliasRegion, keyId: alias.targetKeyId, arn: keyArn(aliasAccount, aliasRegion, alias.targetKeyId) };
+    // A predefined AWS alias gets its AWS managed key on first use, in its own account only.
+    const keyId = alias?.targetKeyId
+      ?? (aliasAccount === accountId ? await awsManagedKeyOf(context.store, aliasAccount, aliasRegion, aliasName, context.now) : undefined);
+    if (!keyId) throw notFound(`Alias arn:aws:kms:${aliasRegion}:${aliasAccount}:${aliasName} is not found.`);
+    return { accountId: aliasAccount, region: aliasRegion, keyId, arn: keyArn(aliasAccount, aliasRegion, keyId) };
   }
   const ref = parseKeyRef(keyIdInput);
   if (ref.account !== undefined) {

@@ -16,7 +16,7 @@ export function keyMetadata(record: KeyRecord): KeyMetadata {
     KeyUsage: usage,
     KeyState: record.state,
     Origin: record.origin,
-    KeyManager: 'CUSTOMER',
+    KeyManager: record.keyManager ?? 'CUSTOMER',
     CustomerMasterKeySpec: record.keySpec as KeyMetadata['CustomerMasterKeySpec'],
     KeySpec: record.keySpec,
     MultiRegion: record.multiRegion,

@@ -38,6 +38,8 @@ export interface KeyRecord {
   keySpec: KeySpec;
   keyUsage: KeyUsageType;
   origin: OriginType;
+  /** 'AWS' for AWS managed keys (aws-managed.ts); absent for customer managed keys. */
+  keyManager?: 'AWS';
   state: KeyState;
   /** PendingDeletion: when the key is deleted, and the window asked for. */
   deletionDate?: string;
@@ -65,11 +67,12 @@ export interface KeyRecord {
   };
 }
 
+/** A predefined AWS alias (aws-managed.ts) has no key, and no dates, until its first use. */
 export interface AliasRecord {
   aliasName: string;
-  targetKeyId: string;
-  createdAt: string;
-  updatedAt: string;
+  targetKeyId?: string;
+  createdAt?: string;
+  updatedAt?: string;
 }
 
 export interface GrantRecord {

@@ -107,6 +107,16 @@ describe('KMS access declarations', () => {
     ]);
   });
 
+  it('an AWS managed key allows the account to encrypt only with kms:ViaService naming its service', async () => {
+    const [encrypt] = await requirements('Encrypt', { KeyId: 'alias/aws/s3', Plaintext: Buffer.from('x') });
+    const via = (service: string) => ({ ...encrypt!, context: { ...encrypt!.context, 'kms:ViaService': `${service}.us-east-1.amazonaws.com` } });
+    assert.equal(decide(via('s3')), 'Allow');
+    assert.equal(decide(encrypt!), 'ImplicitDeny');
+    assert.equal(decide(via('secretsmanager')), 'ImplicitDeny');
+    const [describe] = await requirements('DescribeKey', { KeyId: 'alias/aws/s3' });
+    assert.equal(describe!.resource, encrypt!.resource);
+  });
+
   it('every implemented operation has a declaration, and no custom key store operation is implemented', () => {
     assert.deepEqual(Object.keys(kms.handlers).filter((op) => !(op in kms.access)), []);
     assert.deepEqual(Object.keys(kms.handlers).filter((op) => /CustomKeyStore/.test(op)), []);

@@ -1,10 +1,12 @@
 // Aliases: friendly names for keys, per account and Region. Names start with "alias/";
-// "alias/aws/" is reserved for AWS managed keys.
+// "alias/aws/" is reserved for AWS managed keys (aws-managed.ts): callers cannot
+// create, update or delete those.
 import { AwsError } from '../../../protocol/errors.ts';
 import type { Handlers } from '../../handlers.ts';
 import type { RequestContext } from '../../service.ts';
 import { locateKey, requireKey, requireNotPendingDeletion } from '../keys.ts';
-import type { Operations } from '../../../protocol/types/kms.ts';
+import type { AliasListEntry, Operations } from '../../../protocol/types/kms.ts';
+import { ensurePredefinedAliases, isAwsAlias } from '../aws-managed.ts';
 import { aliasArn, aliasKey, KMS_COLLECTIONS, regionPrefix, type AliasRecord, type KeyRecord } from '../records.ts';
 import { pageOf } from './paging.ts';
 
@@ -19,7 +21,7 @@ export function checkAliasName(aliasName: string): void {
   if (!aliasName.startsWith('alias/')) {
     throw invalidAlias('Alias must start with the prefix "alias/". Please see https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html');
   }
-  if (aliasName.startsWith('alias/aws/')) throw new AwsError('NotAuthorizedException', 'Cannot create alias with prefix \'alias/aws/\'');
+  if (isAwsAlias(aliasName)) throw reservedAlias('create');
   if (!ALIAS_NAME.test(aliasName)) {
     throw invalidAlias(`Alias ${aliasName} contains invalid characters: alias names may contain only alphanumeric characters, forward slashes (/), underscores (_) and dashes (-).`);
   }
@@ -35,14 +37,19 @@ async function aliasTarget(context: RequestContext, targetKeyId: string): Promis
   return record;
 }
 
-function entry(context: RequestContext, alias: AliasRecord) {
+/** A predefined AWS alias whose key does not exist yet has no TargetKeyId (and no dates). */
+function entry(context: RequestContext, alias: AliasRecord): AliasListEntry {
   return {
     AliasName: alias.aliasName,
     AliasArn: aliasArn(context.principal.accountId, context.region, alias.aliasName),
-    TargetKeyId: alias.targetKeyId,
-    CreationDate: new Date(alias.createdAt),
-    LastUpdatedDate: new Date(alias.updatedAt),
+    ...(alias.targetKeyId ? { TargetKeyId: alias.targetKeyId } : {}),
+    ...(alias.createdAt ? { CreationDate: new Date(alias.createdAt) } : {}),
+    ...(alias.updatedAt ? { LastUpdatedDate: new Date(alias.updatedAt) } : {}),
   };
+}
+
+function reservedAlias(operation: 'create' | 'update' | 'delete'): AwsError {
+  return new AwsError('NotAuthorizedException', `Cannot ${operation} alias with prefix 'alias/aws/'`);
 }
 
 export const aliasHandlers: Handlers<Operations> = {
@@ -58,11 +65,12 @@ export const aliasHandlers: Handlers<Operations> = {
   },
 
   async UpdateAlias(input, context) {
+    if (isAwsAlias(input.AliasName)) throw reservedAlias('update');
     const key = aliasKey(context.principal.accountId, context.region, input.AliasName);
     const alias = await context.store.get<AliasRecord>(KMS_COLLECTIONS.aliases, key);
     if (!alias) throw new AwsError('NotFoundException', `Alias ${aliasArn(context.principal.accountId, context.region, input.AliasName)} is not found.`);
     const record = await aliasTarget(context, input.TargetKeyId);
-    const current = await requireKey(context, alias.targetKeyId).catch(() => undefined);
+    const current = alias.targetKeyId ? await requireKey(context, alias.targetKeyId).catch(() => undefined) : undefined;
     if (current && (current.keyUsage !== record.keyUsage || current.keySpec !== record.keySpec)) {
       throw new AwsError('ValidationException', `The new target key ${record.arn} must have the same key spec and key usage as the current target key ${current.arn}.`);
     }
@@ -70,7 +78,7 @@ export const aliasHandlers: Handlers<Operations> = {
   },
 
   async DeleteAlias(input, context) {
-    if (input.AliasName.startsWith('alias/aws/')) throw new AwsError('NotAuthorizedException', 'Cannot delete alias with prefix \'alias/aws/\'');
+    if (isAwsAlias(input.AliasName)) throw reservedAlias('delete');
     const key = aliasKey(context.principal.accountId, context.region, input.AliasName);
     if (!(await context.store.delete(KMS_COLLECTIONS.aliases, key))) {
       throw new AwsError('NotFoundException', `Alias ${aliasArn(context.principal.accountId, context.region, input.AliasName)} is not found.`);
@@ -80,8 +88,9 @@ export const aliasHandlers: Handlers<Operations> = {
   async ListAliases(input, context) {
     const filterKeyId = input.KeyId ? (await locateKey(context.store, context, input.KeyId)).keyId : undefined;
     if (input.KeyId) await requireKey(context, input.KeyId);
+    await ensurePredefinedAliases(context.store, context.principal.accountId, context.region);
     const prefix = regionPrefix(context.principal.accountId, context.region);
-    const page = await pageOf<AliasRecord, ReturnType<typeof entry>>(context, KMS_COLLECTIONS.aliases, prefix, input, (alias) => (
+    const page = await pageOf<AliasRecord, AliasListEntry>(context, KMS_COLLECTIONS.aliases, prefix, input, (alias) => (
       filterKeyId === undefined || alias.targetKeyId === filterKeyId ? entry(context, alias) : undefined
     ), 50);
     return { Aliases: page.items, Truncated: page.truncated, ...(page.nextMarker ? { NextMarker: page.nextMarker } : {}) };
