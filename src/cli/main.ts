@@ -3,9 +3,11 @@ import { Logger } from '../lib/log.ts';
 import { startServer } from '../server/server.ts';
 import { redactStoreUrl } from '../store/index.ts';
 import { VERSION } from '../server/admin.ts';
+import { cloudtrailCommand } from './cloudtrail.ts';
 import { optionsHelp, readSettings, UsageError } from './options.ts';
 
 const USAGE = `Usage: bulwark start [options]
+       bulwark cloudtrail validate-logs --trail-arn ARN --start-time TIME [options]
        bulwark version
 
 Starts Bulwark, a local AWS security cloud, speaking the AWS wire protocols.
@@ -19,6 +21,8 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'start':
       return start(rest);
+    case 'cloudtrail':
+      return cloudtrailCommand(rest, process.env);
     case 'version':
     case '--version':
       console.log(VERSION);

@@ -21,6 +21,7 @@ export const cloudTrailAccess: Record<string, AccessDeclaration> = {
   LookupEvents: onAnything('LookupEvents'),
   DescribeTrails: onAnything('DescribeTrails'),
   ListTrails: onAnything('ListTrails'),
+  ListPublicKeys: onAnything('ListPublicKeys'),
   CreateTrail: (input, context) => {
     const resource = arnForName(input.Name as string, context);
     const tagKeys = ((input.TagsList as { Key: string }[] | undefined) ?? []).map((t) => t.Key);

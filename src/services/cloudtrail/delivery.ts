@@ -6,15 +6,17 @@
 // event, only while one of the account's trails logs) until the next delivery, which
 // runs on a timer and when a trail stops logging or is deleted. Delivery is at least
 // once: a crash between writing a file and clearing the outbox delivers those again.
-import { randomBytes } from 'node:crypto';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname } from 'node:path';
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import type { Clock } from '../../lib/clock.ts';
 import type { Logger } from '../../lib/log.ts';
 import type { Store } from '../../store/store.ts';
+import { DigestDelivery } from './digest-delivery.ts';
+import { HASH_ALGORITHM, sha256Hex } from './digests.ts';
 import { OUTBOX } from './event-store.ts';
+import { logFileKey, objectPath, trailDestination } from './layout.ts';
 import { awsRecord, type CloudTrailRecord } from './record.ts';
 import { trailSelects } from './selectors.ts';
 import { TRAILS, trailKey, type TrailRecord } from './trails.ts';
@@ -27,6 +29,7 @@ export class LogDelivery {
   readonly #clock: Clock;
   readonly #dataDir: string;
   readonly #logger: Logger;
+  readonly #digests: DigestDelivery;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
 
@@ -35,6 +38,7 @@ export class LogDelivery {
     this.#clock = clock;
     this.#dataDir = dataDir;
     this.#logger = logger;
+    this.#digests = new DigestDelivery(store, dataDir, logger);
   }
 
   start(intervalMs: number): void {
@@ -49,10 +53,15 @@ export class LogDelivery {
     await this.deliver();
   }
 
-  /** Delivers everything in the outbox now (one delivery at a time; a caller arriving mid-way waits for a fresh one). */
+  /**
+   * Delivers everything in the outbox now, then the digests whose hour is over (one
+   * delivery at a time; a caller arriving mid-way waits for a fresh one).
+   */
   async deliver(): Promise<void> {
     while (this.#running) await this.#running;
-    this.#running = this.#deliverOutbox().finally(() => (this.#running = undefined));
+    this.#running = this.#deliverOutbox()
+      .then(() => this.#digests.deliverDue(this.#clock.now()))
+      .finally(() => (this.#running = undefined));
     await this.#running;
   }
 
@@ -97,14 +106,20 @@ export class LogDelivery {
     }
   }
 
-  async #writeLogFile(trail: TrailRecord, region: string, records: CloudTrailRecord[], now: Date): Promise<string> {
-    const path = logFilePath(this.#dataDir, trail, region, now);
-    await mkdir(join(path, '..'), { recursive: true });
-    const body = await gzip(JSON.stringify({ Records: records.map(awsRecord) }));
+  async #writeLogFile(trail: TrailRecord, region: string, records: CloudTrailRecord[], now: Date): Promise<void> {
+    const destination = trailDestination(trail);
+    const key = logFileKey(destination, region, now);
+    const path = objectPath(this.#dataDir, destination.bucket, key);
+    await mkdir(dirname(path), { recursive: true });
+    const content = JSON.stringify({ Records: records.map(awsRecord) });
     // Write then rename: a reader never sees half a file.
-    await writeFile(`${path}.partial`, body);
+    await writeFile(`${path}.partial`, await gzip(content));
     await rename(`${path}.partial`, path);
-    return path;
+    if (trail.logFileValidationEnabled) {
+      const times = records.map((r) => r.eventTime).sort();
+      const file = { s3Bucket: destination.bucket, s3Object: key, hashValue: sha256Hex(content), hashAlgorithm: HASH_ALGORITHM, newestEventTime: times.at(-1)!, oldestEventTime: times[0] };
+      await this.#digests.noteLogFile(trail, destination, region, file, now);
+    }
   }
 
   async #noteDelivery(trail: TrailRecord, at: Date, error: string | undefined): Promise<void> {
@@ -119,20 +134,4 @@ export class LogDelivery {
       await tx.put(TRAILS, trailKey(trail.accountId, trail.name), current);
     });
   }
-}
-
-/** Where a log file of `trail` for `region` written at `at` goes. */
-export function logFilePath(dataDir: string, trail: TrailRecord, region: string, at: Date): string {
-  const iso = at.toISOString();
-  const [year, month, day] = [iso.slice(0, 4), iso.slice(5, 7), iso.slice(8, 10)];
-  const stamp = `${year}${month}${day}T${iso.slice(11, 13)}${iso.slice(14, 16)}Z`;
-  const name = `${trail.accountId}_CloudTrail_${region}_${stamp}_${uniqueSuffix()}.json.gz`;
-  const prefix = trail.s3KeyPrefix ? trail.s3KeyPrefix.split('/').filter(Boolean) : [];
-  return join(dataDir, 's3', trail.s3BucketName, ...prefix, 'AWSLogs', trail.accountId, 'CloudTrail', region, year, month, day, name);
-}
-
-const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-
-function uniqueSuffix(): string {
-  return Array.from(randomBytes(16), (b) => ALPHANUMERIC[b % ALPHANUMERIC.length]).join('');
 }

@@ -7,6 +7,7 @@ import type { Store } from '../../store/store.ts';
 import { cloudTrailAccess } from './access.ts';
 import { LogDelivery } from './delivery.ts';
 import { lookupEvents } from './lookup.ts';
+import { listPublicKeys } from './public-keys.ts';
 import type { Operations } from '../../protocol/types/cloudtrail.ts';
 import { cloudTrailSubscriber, type GroupCommitWriter } from './recorder.ts';
 import { trailHandlers } from './trails.ts';
@@ -30,6 +31,7 @@ async function flushDelivery(context: RequestContext): Promise<void> {
 
 export const cloudTrailHandlers: Handlers<Operations> = {
   LookupEvents: lookupEvents,
+  ListPublicKeys: listPublicKeys,
   ...trailHandlers(flushDelivery),
 };
 
