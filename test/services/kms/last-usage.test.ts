@@ -2,30 +2,17 @@
 // used a key, when and in which request; failures and dry runs are not uses.
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import type { Principal } from '../../../src/auth/principal.ts';
-import { Clock } from '../../../src/lib/clock.ts';
 import { AwsError } from '../../../src/protocol/errors.ts';
-import type { RequestContext } from '../../../src/services/service.ts';
-import { kms } from '../../../src/services/kms/index.ts';
 import { flushKeyUses } from '../../../src/services/kms/usage.ts';
 import { openStore } from '../../../src/store/index.ts';
 import type { Store } from '../../../src/store/store.ts';
-
-const ACCOUNT = '123456789012';
-const ROOT: Principal = { type: 'Root', accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:root`, userId: ACCOUNT };
+import { callKms, lastRequestId } from './caller.ts';
 
 let store: Store;
 let now = new Date('2026-03-01T00:00:00Z');
-let requests = 0;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-async function call(operation: string, input: Record<string, unknown>): Promise<any> {
-  const context: RequestContext = {
-    requestId: `request-${++requests}`, principal: ROOT, accessKeyId: undefined, region: 'us-east-1', now,
-    clock: new Clock(), store, defaultAccountId: ACCOUNT, sourceIp: undefined,
-  };
-  return kms.handlers[operation]!(input, context);
-}
+const call = (operation: string, input: Record<string, unknown>): Promise<any> => callKms(store, operation, input, { now });
 
 async function newKey(input: Record<string, unknown> = {}): Promise<string> {
   return (await call('CreateKey', input)).KeyMetadata.KeyId;
@@ -48,13 +35,14 @@ describe('GetKeyLastUsage', () => {
   it('reports the latest successful operation, its time and its request id', async () => {
     const keyId = await newKey();
     const { CiphertextBlob } = await call('Encrypt', { KeyId: keyId, Plaintext: Buffer.from('x') });
+    const encryptRequest = lastRequestId();
     let usage = (await call('GetKeyLastUsage', { KeyId: keyId })).KeyLastUsage;
     assert.equal(usage.Operation, 'Encrypt');
-    assert.equal(usage.KmsRequestId, `request-${requests - 1}`);
+    assert.equal(usage.KmsRequestId, encryptRequest);
 
     now = new Date(now.getTime() + 60_000);
     await call('Decrypt', { CiphertextBlob });
-    const decryptRequest = `request-${requests}`;
+    const decryptRequest = lastRequestId();
     usage = (await call('GetKeyLastUsage', { KeyId: keyId })).KeyLastUsage;
     assert.deepEqual(usage, { Operation: 'Decrypt', Timestamp: now, KmsRequestId: decryptRequest });
   });

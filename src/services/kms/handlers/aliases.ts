@@ -7,6 +7,7 @@ import type { RequestContext } from '../../service.ts';
 import { locateKey, requireKey, requireNotPendingDeletion } from '../keys.ts';
 import type { AliasListEntry, Operations } from '../../../protocol/types/kms.ts';
 import { ensurePredefinedAliases, isAwsAlias } from '../aws-managed.ts';
+import { checkAliasQuota } from '../quotas.ts';
 import { aliasArn, aliasKey, KMS_COLLECTIONS, regionPrefix, type AliasRecord, type KeyRecord } from '../records.ts';
 import { pageOf } from './paging.ts';
 
@@ -56,6 +57,7 @@ export const aliasHandlers: Handlers<Operations> = {
   async CreateAlias(input, context) {
     checkAliasName(input.AliasName);
     const record = await aliasTarget(context, input.TargetKeyId);
+    await checkAliasQuota(context.store, record);
     const now = context.now.toISOString();
     const alias: AliasRecord = { aliasName: input.AliasName, targetKeyId: record.keyId, createdAt: now, updatedAt: now };
     const key = aliasKey(context.principal.accountId, context.region, input.AliasName);
@@ -74,6 +76,7 @@ export const aliasHandlers: Handlers<Operations> = {
     if (current && (current.keyUsage !== record.keyUsage || current.keySpec !== record.keySpec)) {
       throw new AwsError('ValidationException', `The new target key ${record.arn} must have the same key spec and key usage as the current target key ${current.arn}.`);
     }
+    if (record.keyId !== alias.targetKeyId) await checkAliasQuota(context.store, record);
     await context.store.put(KMS_COLLECTIONS.aliases, key, { ...alias, targetKeyId: record.keyId, updatedAt: context.now.toISOString() });
   },
 

@@ -5,7 +5,8 @@ import type { RequestContext } from '../../service.ts';
 import { CONTEXT_OPERATIONS, GRANT_OPERATIONS_BY_USAGE, grantByToken, grantsOfKey, newGrantToken } from '../grants.ts';
 import { recountGrants, requireEnabled, requireKey } from '../keys.ts';
 import type { GrantListEntry, Operations } from '../../../protocol/types/kms.ts';
-import { grantKey, KMS_COLLECTIONS, newGrantId, regionPrefix, type GrantRecord, type KeyRecord } from '../records.ts';
+import { checkGrantQuota } from '../quotas.ts';
+import { grantKey, grantPrefix, KMS_COLLECTIONS, newGrantId, regionPrefix, type GrantRecord, type KeyRecord } from '../records.ts';
 import { pageOf } from './paging.ts';
 
 function listEntry(grant: GrantRecord): GrantListEntry {
@@ -80,6 +81,7 @@ export const grantHandlers: Handlers<Operations> = {
     const grantId = newGrantId();
     const grant: GrantRecord = { ...fields, grantId, createdAt: context.now.toISOString(), grantToken: newGrantToken(record, grantId) };
     await context.store.transaction(async (tx) => {
+      await checkGrantQuota(tx, grantPrefix(record.accountId, record.region, record.keyId), record);
       await tx.put(KMS_COLLECTIONS.grants, grantKey(record.accountId, record.region, record.keyId, grantId), grant);
       await recountGrants(tx, record);
     });

@@ -9,6 +9,7 @@ import { findKey, invalidState, requireKey, requireNotPendingDeletion, saveKey }
 import { keyMetadata } from '../metadata.ts';
 import type { CreateKeyRequest, KeySpec, KeyUsageType, Operations } from '../../../protocol/types/kms.ts';
 import { KMS_COLLECTIONS, keyArn, keyKey, newKeyId, regionPrefix, type KeyRecord } from '../records.ts';
+import { checkKeyQuota } from '../quotas.ts';
 import { checkTags } from '../tags.ts';
 import { lastKeyUse } from '../usage.ts';
 import { pageOf } from './paging.ts';
@@ -65,6 +66,7 @@ export async function createKeyRecord(context: RequestContext, input: CreateKeyR
     grantCount: 0,
     rotation: { enabled: false },
   };
+  await checkKeyQuota(context.store, accountId, context.region);
   await context.store.put(KMS_COLLECTIONS.keys, keyKey(accountId, context.region, keyId), record);
   return record;
 }

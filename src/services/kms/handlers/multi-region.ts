@@ -9,6 +9,7 @@ import { requireKey, requireNotPendingDeletion, writeKey } from '../keys.ts';
 import { keyMetadata } from '../metadata.ts';
 import type { Operations } from '../../../protocol/types/kms.ts';
 import { keyArn, keyKey, KMS_COLLECTIONS, type KeyRecord } from '../records.ts';
+import { checkKeyQuota } from '../quotas.ts';
 import { checkTags } from '../tags.ts';
 
 function requireMultiRegion(record: KeyRecord): void {
@@ -39,6 +40,7 @@ export const multiRegionHandlers: Handlers<Operations> = {
     if (input.Policy !== undefined) await checkKeyPolicy(context, input.Policy, input.BypassPolicyLockoutSafetyCheck);
     const tags = input.Tags ?? [];
     checkTags(tags);
+    await checkKeyQuota(context.store, primary.accountId, region);
     const replicaRegions = [...(primary.replicaRegions ?? []), region];
     const replica: KeyRecord = {
       ...primary,

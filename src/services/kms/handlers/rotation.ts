@@ -5,10 +5,10 @@ import { AwsError } from '../../../protocol/errors.ts';
 import type { Handlers } from '../../handlers.ts';
 import { addRotatedMaterial, nextRotationDate, requireEnabled, requireKey, saveKey } from '../keys.ts';
 import type { Operations, RotationsListEntry } from '../../../protocol/types/kms.ts';
+import { KMS_QUOTAS, limitExceeded } from '../quotas.ts';
 import type { KeyRecord } from '../records.ts';
 
 const DEFAULT_PERIOD_DAYS = 365;
-const MAX_ON_DEMAND_ROTATIONS = 25;
 
 function requireRotatable(record: KeyRecord, operation: string): void {
   if (record.keySpec !== 'SYMMETRIC_DEFAULT' || record.origin !== 'AWS_KMS') {
@@ -56,8 +56,8 @@ export const rotationHandlers: Handlers<Operations> = {
     requireEnabled(record);
     requireRotatable(record, 'RotateKeyOnDemand');
     const onDemand = record.materials.filter((v) => v.rotationType === 'ON_DEMAND').length;
-    if (onDemand >= MAX_ON_DEMAND_ROTATIONS) {
-      throw new AwsError('LimitExceededException', `${record.arn} has reached the maximum of ${MAX_ON_DEMAND_ROTATIONS} on-demand rotations.`);
+    if (onDemand >= KMS_QUOTAS.onDemandRotationsPerKey) {
+      throw limitExceeded(`${record.arn} has reached the maximum of ${KMS_QUOTAS.onDemandRotationsPerKey} on-demand rotations.`);
     }
     await addRotatedMaterial(record, context.now, 'ON_DEMAND');
     record.rotation.onDemandStartDate = context.now.toISOString();
