@@ -37,6 +37,8 @@ export const cloudTrailAccess: Record<string, AccessDeclaration> = {
   PutEventSelectors: onTrail('PutEventSelectors', 'TrailName'),
   GetInsightSelectors: onTrail('GetInsightSelectors', 'TrailName'),
   PutInsightSelectors: onTrail('PutInsightSelectors', 'TrailName'),
+  GetEventConfiguration: onTrail('GetEventConfiguration', 'TrailName'),
+  PutEventConfiguration: onTrail('PutEventConfiguration', 'TrailName'),
   AddTags: onTrail('AddTags', 'ResourceId'),
   RemoveTags: onTrail('RemoveTags', 'ResourceId'),
   ListTags: (input) =>

@@ -6,6 +6,7 @@ import type { RequestContext, ServiceDefinition, ServiceRuntime } from '../servi
 import type { Store } from '../../store/store.ts';
 import { cloudTrailAccess } from './access.ts';
 import { LogDelivery } from './delivery.ts';
+import { eventConfigurationHandlers } from './event-configuration.ts';
 import { lookupEvents } from './lookup.ts';
 import { listPublicKeys } from './public-keys.ts';
 import type { Operations } from '../../protocol/types/cloudtrail.ts';
@@ -33,6 +34,7 @@ export const cloudTrailHandlers: Handlers<Operations> = {
   LookupEvents: lookupEvents,
   ListPublicKeys: listPublicKeys,
   ...trailHandlers(flushDelivery),
+  ...eventConfigurationHandlers,
 };
 
 export const cloudtrail: ServiceDefinition = {

@@ -2,6 +2,7 @@
 // the last 90 days of Bulwark's clock, newest first, filtered by at most one attribute.
 import { AwsError } from '../../protocol/errors.ts';
 import type { RequestContext } from '../service.ts';
+import { decodeToken, encodeToken } from './tokens.ts';
 import { LOOKUP_ATTRIBUTES, queryEvents, type LookupAttributeKey, type StoredEvent } from './event-store.ts';
 import type { Event, LookupEventsRequest, LookupEventsResponse } from '../../protocol/types/cloudtrail.ts';
 
@@ -30,7 +31,7 @@ export async function lookupEvents(input: LookupEventsRequest, context: RequestC
   const startMs = Math.max(requestedStart ?? 0, now - RETENTION_MS);
   const endMs = Math.min(requestedEnd ?? now, now);
   const fingerprint = JSON.stringify([attribute?.key, attribute?.value, requestedStart, requestedEnd]);
-  const after = input.NextToken === undefined ? undefined : decodeToken(input.NextToken, fingerprint);
+  const after = input.NextToken === undefined ? undefined : decodeToken(input.NextToken, fingerprint, 'InvalidNextTokenException', 'Invalid NextToken.');
   const page =
     startMs > endMs
       ? { events: [] }
@@ -63,19 +64,4 @@ function toLookupEvent(stored: StoredEvent): Event {
     Resources: resources,
     CloudTrailEvent: JSON.stringify(record),
   };
-}
-
-/** Tokens carry the scan position and the query they belong to: reusing one with other parameters fails. */
-function encodeToken(after: string, fingerprint: string): string {
-  return Buffer.from(JSON.stringify({ a: after, q: fingerprint })).toString('base64');
-}
-
-function decodeToken(token: string, fingerprint: string): string {
-  try {
-    const decoded = JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as { a?: unknown; q?: unknown };
-    if (typeof decoded.a === 'string' && decoded.q === fingerprint) return decoded.a;
-  } catch {
-    // fall through: not a token of ours
-  }
-  throw new AwsError('InvalidNextTokenException', 'Invalid NextToken.');
 }

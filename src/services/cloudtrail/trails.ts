@@ -7,11 +7,16 @@ import type { Documents } from '../../store/store.ts';
 import type { Handlers } from '../handlers.ts';
 import type { RequestContext } from '../service.ts';
 import { LOGGING_ACCOUNTS } from './event-store.ts';
-import type { AdvancedEventSelector, EventSelector, InsightSelector, Operations, Tag, Trail } from '../../protocol/types/cloudtrail.ts';
+import { decodeToken, encodeToken } from './tokens.ts';
+import type { AdvancedEventSelector, AggregationConfiguration, EventSelector, InsightSelector, Operations, Tag, Trail } from '../../protocol/types/cloudtrail.ts';
 
 export const TRAILS = 'cloudtrail.trails';
 const MAX_TRAILS_PER_REGION = 5;
 const MAX_TAGS = 50;
+/** AWS documents no page sizes for these: Bulwark's. */
+const LIST_TRAILS_PAGE = 50;
+const LIST_TAGS_PAGE = 10;
+const MAX_LIST_TAGS_RESOURCES = 20;
 
 export interface TrailRecord {
   name: string;
@@ -30,6 +35,7 @@ export interface TrailRecord {
   eventSelectors?: EventSelector[];
   advancedEventSelectors?: AdvancedEventSelector[];
   insightSelectors?: InsightSelector[];
+  aggregationConfigurations?: AggregationConfiguration[];
   tags: Tag[];
   logging: boolean;
   startLoggingTime?: string;
@@ -93,7 +99,7 @@ function notFound(nameOrArn: string, context: RequestContext): AwsError {
 }
 
 /** The trail a Name parameter names, if the caller's region can see it. */
-async function findTrail(store: Documents, nameOrArn: string, context: RequestContext): Promise<TrailRecord> {
+export async function findTrail(store: Documents, nameOrArn: string, context: RequestContext): Promise<TrailRecord> {
   const { accountId, name } = parseName(nameOrArn, context);
   const trail = accountId === context.principal.accountId ? await store.get<TrailRecord>(TRAILS, trailKey(accountId, name)) : undefined;
   if (!trail || !visibleFrom(trail, context.region)) throw notFound(nameOrArn, context);
@@ -101,7 +107,7 @@ async function findTrail(store: Documents, nameOrArn: string, context: RequestCo
 }
 
 /** Changes go through the home region only, as on AWS. */
-async function findTrailToChange(store: Documents, nameOrArn: string, context: RequestContext): Promise<TrailRecord> {
+export async function findTrailToChange(store: Documents, nameOrArn: string, context: RequestContext): Promise<TrailRecord> {
   const trail = await findTrail(store, nameOrArn, context);
   if (trail.homeRegion !== context.region) {
     throw new AwsError(
@@ -257,9 +263,14 @@ export function trailHandlers(flush: FlushDelivery): Handlers<Operations> {
       return { Trail: trailShape(await findTrail(context.store, input.Name, context)) };
     },
 
-    async ListTrails(_input, context) {
-      const page = await context.store.list<TrailRecord>(TRAILS, { prefix: `${context.principal.accountId}/` });
-      return { Trails: page.items.map(({ value: t }) => ({ TrailARN: trailArn(t), Name: t.name, HomeRegion: t.homeRegion })) };
+    async ListTrails(input, context) {
+      const accountId = context.principal.accountId;
+      const after = input.NextToken === undefined ? undefined : decodeToken(input.NextToken, accountId, 'InvalidTokenException', 'Invalid token.');
+      const page = await context.store.list<TrailRecord>(TRAILS, { prefix: `${accountId}/`, limit: LIST_TRAILS_PAGE, ...(after && { after }) });
+      return {
+        Trails: page.items.map(({ value: t }) => ({ TrailARN: trailArn(t), Name: t.name, HomeRegion: t.homeRegion })),
+        ...(page.next && { NextToken: encodeToken(page.next, accountId) }),
+      };
     },
 
     async GetTrailStatus(input, context) {
@@ -376,12 +387,21 @@ export function trailHandlers(flush: FlushDelivery): Handlers<Operations> {
     },
 
     async ListTags(input, context) {
+      if (input.ResourceIdList.length > MAX_LIST_TAGS_RESOURCES) {
+        throw new AwsError('InvalidParameterException', `The ResourceIdList has a limit of ${MAX_LIST_TAGS_RESOURCES} ARNs.`);
+      }
+      // A page holds the tags of LIST_TAGS_PAGE resources; the token says where the next page starts.
+      const query = JSON.stringify(input.ResourceIdList);
+      const from = input.NextToken === undefined ? 0 : Number(decodeToken(input.NextToken, query, 'InvalidTokenException', 'Invalid token.'));
+      if (!Number.isSafeInteger(from) || from < 0) throw new AwsError('InvalidTokenException', 'Invalid token.');
+      const ids = input.ResourceIdList.slice(from, from + LIST_TAGS_PAGE);
       const list = [];
-      for (const id of input.ResourceIdList) {
+      for (const id of ids) {
         const trail = await findTrailForTagging(context.store, id, context);
         list.push({ ResourceId: trailArn(trail), TagsList: trail.tags });
       }
-      return { ResourceTagList: list };
+      const next = from + ids.length;
+      return { ResourceTagList: list, ...(next < input.ResourceIdList.length && { NextToken: encodeToken(String(next), query) }) };
     },
   };
 }
