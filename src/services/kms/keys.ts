@@ -27,6 +27,15 @@ export function notFound(message: string): AwsError {
   return new AwsError('NotFoundException', message);
 }
 
+/** Every copy of a multi-Region key (primary first), as stored. */
+export async function multiRegionCopies(documents: Documents, record: KeyRecord): Promise<KeyRecord[]> {
+  const regions = [record.primaryRegion ?? record.region, ...(record.replicaRegions ?? [])];
+  const copies = await Promise.all(regions.map((region) => (
+    documents.get<KeyRecord>(KMS_COLLECTIONS.keys, keyKey(record.accountId, region, record.keyId))
+  )));
+  return copies.filter((copy): copy is KeyRecord => copy !== undefined);
+}
+
 /** Resolves a KeyId (id, key ARN, alias name, alias ARN) to the key it names; NotFound when an alias is unknown. */
 export async function locateKey(store: Documents, context: RequestContext, keyIdInput: string): Promise<KeyLocation> {
   const accountId = context.principal.accountId;
@@ -75,11 +84,12 @@ export async function findKey(store: Store, location: KeyLocation, now: Date): P
 
 /**
  * A multi-Region replica shares its primary's material: after the primary rotates,
- * the replica takes the new material on its next access.
+ * the replica takes the new material on its next access. Imported material is each
+ * copy's own (every copy imports it).
  */
 async function syncReplicaMaterial(store: Store, record: KeyRecord, now: Date): Promise<KeyRecord> {
   const primaryRegion = record.primaryRegion;
-  if (!record.multiRegion || !primaryRegion || primaryRegion === record.region) return record;
+  if (!record.multiRegion || !primaryRegion || primaryRegion === record.region || record.origin === 'EXTERNAL') return record;
   const primary = await findKeyInRegion(store, { ...record, region: primaryRegion, arn: keyArn(record.accountId, primaryRegion, record.keyId) }, now);
   if (!primary || primary.materials.length === record.materials.length) return record;
   record.materials = primary.materials;

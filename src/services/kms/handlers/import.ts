@@ -6,9 +6,10 @@ import type { Handlers } from '../../handlers.ts';
 import {
   createImportParameters, fromStoredKeyMaterial, requireSameImportedMaterial, toStoredKeyMaterial, unwrapImportedKeyMaterial,
 } from '../crypto/index.ts';
-import { invalidState, requireKey, requireNotPendingDeletion, saveKey } from '../keys.ts';
+import { invalidState, multiRegionCopies, requireKey, requireNotPendingDeletion, saveKey } from '../keys.ts';
+import type { Documents } from '../../../store/store.ts';
 import type { Operations } from '../../../protocol/types/kms.ts';
-import { serviceSecret, type KeyRecord } from '../records.ts';
+import { serviceSecret, type KeyRecord, type MaterialVersion } from '../records.ts';
 
 const IMPORT_SECRET = 'import-token';
 
@@ -16,6 +17,13 @@ function requireExternal(record: KeyRecord): void {
   if (record.origin !== 'EXTERNAL') {
     throw new AwsError('UnsupportedOperationException', `${record.arn} origin is ${record.origin} which is not valid for this operation.`);
   }
+}
+
+/** The material already imported into another copy of a multi-Region key, if any. */
+async function materialOfRelatedKeys(store: Documents, record: KeyRecord): Promise<MaterialVersion | undefined> {
+  if (!record.multiRegion) return undefined;
+  const copies = await multiRegionCopies(store, record);
+  return copies.find((copy) => copy.region !== record.region && copy.materials.length > 0)?.materials[0];
 }
 
 export const importHandlers: Handlers<Operations> = {
@@ -53,8 +61,9 @@ export const importHandlers: Handlers<Operations> = {
       now: context.now,
       serviceSecret: await serviceSecret(context.store, IMPORT_SECRET),
     });
-    // Imported material, once seen, is the key's for good: re-imports must be the same material.
-    const previous = record.materials[0];
+    // Imported material, once seen, is the key's for good: re-imports must be the same
+    // material, and so must imports into the other copies of a multi-Region key.
+    const previous = record.materials[0] ?? (await materialOfRelatedKeys(context.store, record));
     if (previous) requireSameImportedMaterial(fromStoredKeyMaterial(previous.material), incoming);
     const version = {
       material: toStoredKeyMaterial(incoming),

@@ -1,11 +1,12 @@
 // Multi-Region keys: ReplicateKey copies a primary's id and material into another
-// Region; UpdatePrimaryRegion makes a replica the primary. Every copy keeps the full
-// list of Regions so each can describe the set.
+// Region (imported material excepted: a replica of an EXTERNAL key waits in
+// PendingImport for its own import of the same material, as in AWS);
+// UpdatePrimaryRegion makes a replica the primary. Every copy keeps the full list of
+// Regions so each can describe the set.
 import { AwsError } from '../../../protocol/errors.ts';
 import type { Handlers } from '../../handlers.ts';
-import type { Documents } from '../../../store/store.ts';
 import { checkKeyPolicy, defaultKeyPolicy } from '../key-policy.ts';
-import { requireKey, requireNotPendingDeletion, writeKey } from '../keys.ts';
+import { multiRegionCopies, requireKey, requireNotPendingDeletion, writeKey } from '../keys.ts';
 import { keyMetadata } from '../metadata.ts';
 import type { Operations } from '../../../protocol/types/kms.ts';
 import { keyArn, keyKey, KMS_COLLECTIONS, type KeyRecord } from '../records.ts';
@@ -14,15 +15,6 @@ import { checkTags } from '../tags.ts';
 
 function requireMultiRegion(record: KeyRecord): void {
   if (!record.multiRegion) throw new AwsError('UnsupportedOperationException', `${record.arn} is not a multi-Region key.`);
-}
-
-/** Every copy of a multi-Region key (primary first). */
-async function copiesOf(documents: Documents, record: KeyRecord): Promise<KeyRecord[]> {
-  const regions = [record.primaryRegion ?? record.region, ...(record.replicaRegions ?? [])];
-  const copies = await Promise.all(regions.map((region) => (
-    documents.get<KeyRecord>(KMS_COLLECTIONS.keys, keyKey(record.accountId, region, record.keyId))
-  )));
-  return copies.filter((copy): copy is KeyRecord => copy !== undefined);
 }
 
 export const multiRegionHandlers: Handlers<Operations> = {
@@ -42,6 +34,8 @@ export const multiRegionHandlers: Handlers<Operations> = {
     checkTags(tags);
     await checkKeyQuota(context.store, primary.accountId, region);
     const replicaRegions = [...(primary.replicaRegions ?? []), region];
+    // Imported material is not copied: the replica waits for its own import of the same material.
+    const imported = primary.origin === 'EXTERNAL';
     const replica: KeyRecord = {
       ...primary,
       arn: keyArn(primary.accountId, region, primary.keyId),
@@ -50,7 +44,9 @@ export const multiRegionHandlers: Handlers<Operations> = {
       description: input.Description ?? primary.description,
       policy: input.Policy ?? defaultKeyPolicy(primary.accountId),
       tags,
-      state: primary.currentMaterialId ? 'Enabled' : 'PendingImport',
+      state: primary.currentMaterialId && !imported ? 'Enabled' : 'PendingImport',
+      materials: imported ? [] : primary.materials,
+      currentMaterialId: imported ? undefined : primary.currentMaterialId,
       primaryRegion: primary.region,
       replicaRegions,
       grantCount: 0, // grants are Regional: the primary's stay with it
@@ -60,7 +56,7 @@ export const multiRegionHandlers: Handlers<Operations> = {
     delete replica.pendingWindowInDays;
     await context.store.transaction(async (tx) => {
       await tx.put(KMS_COLLECTIONS.keys, keyKey(replica.accountId, region, replica.keyId), replica);
-      for (const copy of await copiesOf(tx, primary)) {
+      for (const copy of await multiRegionCopies(tx, primary)) {
         copy.replicaRegions = replicaRegions;
         await writeKey(tx, copy);
       }
@@ -80,7 +76,7 @@ export const multiRegionHandlers: Handlers<Operations> = {
     if (!(primary.replicaRegions ?? []).includes(input.PrimaryRegion)) {
       throw new AwsError('NotFoundException', `Key '${keyArn(primary.accountId, input.PrimaryRegion, primary.keyId)}' does not exist`);
     }
-    const copies = await copiesOf(context.store, primary);
+    const copies = await multiRegionCopies(context.store, primary);
     const replicaRegions = [oldPrimaryRegion, ...(primary.replicaRegions ?? []).filter((r) => r !== input.PrimaryRegion)];
     await context.store.transaction(async (tx) => {
       for (const copy of copies) {
