@@ -4,6 +4,8 @@
 // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsorganizations.html
 import { onAnyResource, requestTagContext, type AccessDeclaration, type AccessRequirement } from '../authorization.ts';
 import type { RequestContext } from '../service.ts';
+import type { ContextValue } from '../../policy/index.ts';
+import { delegable, DELEGABLE_READ_ACTIONS, resourcePolicyResource } from './resource-policy.ts';
 import { arnOf, findPolicy, organizationOf, targetKind } from './shared.ts';
 
 type Input = Record<string, unknown>;
@@ -35,6 +37,41 @@ function onResources(operation: string, members: readonly string[], withTags = f
 
 const withRequestTags = (operation: string): AccessDeclaration => (input) => [
   { action: `organizations:${operation}`, resource: '*', context: requestTagContext(input) },
+];
+
+/** Adds condition keys taken from the input to every requirement. */
+function withContext(declaration: AccessDeclaration, keys: (input: Input) => Record<string, ContextValue>): AccessDeclaration {
+  return async (input, context) => (await declaration(input, context)).map((r) => ({ ...r, context: { ...r.context, ...keys(input) } }));
+}
+
+/** The condition key `key` with the input member's value, when the input has it. */
+const inputKey =
+  (key: string, member: string) =>
+  (input: Input): Record<string, ContextValue> =>
+    typeof input[member] === 'string' ? { [key]: input[member] } : {};
+const servicePrincipalKey = inputKey('organizations:ServicePrincipal', 'ServicePrincipal');
+const policyTypeKey = inputKey('organizations:PolicyType', 'PolicyType');
+
+/** DescribeEffectivePolicy is on the account it names, else the caller's own; only another account's goes through delegation. */
+const describeEffectivePolicy: AccessDeclaration = async (input, context) => {
+  const own = input.TargetId === undefined || input.TargetId === context.principal.accountId;
+  const declaration: AccessDeclaration = async () => [
+    {
+      action: 'organizations:DescribeEffectivePolicy',
+      resource: await resourceArn(context, input.TargetId ?? context.principal.accountId),
+      context: policyTypeKey(input),
+    },
+  ];
+  return (own ? declaration : delegable(declaration))(input, context);
+};
+
+/** The organization's resource policy, by ARN once it exists. */
+const onResourcePolicy = (operation: string, withTags = false): AccessDeclaration => async (input, context) => [
+  {
+    action: `organizations:${operation}`,
+    resource: await resourcePolicyResource(context),
+    ...(withTags ? { context: requestTagContext(input) } : {}),
+  },
 ];
 
 export const organizationsAccess: Record<string, AccessDeclaration> = {
@@ -74,4 +111,29 @@ export const organizationsAccess: Record<string, AccessDeclaration> = {
   TagResource: onResources('TagResource', ['ResourceId'], true),
   UntagResource: onResources('UntagResource', ['ResourceId'], true),
   ListTagsForResource: onResources('ListTagsForResource', ['ResourceId']),
+
+  EnableAWSServiceAccess: withContext(anyResource('EnableAWSServiceAccess'), servicePrincipalKey),
+  DisableAWSServiceAccess: withContext(anyResource('DisableAWSServiceAccess'), servicePrincipalKey),
+  ListAWSServiceAccessForOrganization: anyResource('ListAWSServiceAccessForOrganization'),
+  RegisterDelegatedAdministrator: withContext(onResources('RegisterDelegatedAdministrator', ['AccountId']), servicePrincipalKey),
+  DeregisterDelegatedAdministrator: withContext(onResources('DeregisterDelegatedAdministrator', ['AccountId']), servicePrincipalKey),
+  ListDelegatedAdministrators: withContext(anyResource('ListDelegatedAdministrators'), servicePrincipalKey),
+  ListDelegatedServicesForAccount: onResources('ListDelegatedServicesForAccount', ['AccountId']),
+
+  DescribeEffectivePolicy: describeEffectivePolicy,
+  ListAccountsWithInvalidEffectivePolicy: withContext(anyResource('ListAccountsWithInvalidEffectivePolicy'), policyTypeKey),
+  ListEffectivePolicyValidationErrors: withContext(onResources('ListEffectivePolicyValidationErrors', ['AccountId']), policyTypeKey),
+
+  PutResourcePolicy: onResourcePolicy('PutResourcePolicy', true),
+  DescribeResourcePolicy: onResourcePolicy('DescribeResourcePolicy'),
+  DeleteResourcePolicy: onResourcePolicy('DeleteResourcePolicy'),
 };
+
+// Members named in the delegation policy reach the read-only operations through it.
+// DescribeOrganization needs no delegation (any member may call it), DescribeHandshake
+// is for the handshake's parties, DescribeEffectivePolicy decides above.
+const SELF_SERVICE = new Set(['DescribeOrganization', 'DescribeHandshake', 'DescribeEffectivePolicy']);
+for (const operation of DELEGABLE_READ_ACTIONS) {
+  const declaration = organizationsAccess[operation];
+  if (declaration && !SELF_SERVICE.has(operation)) organizationsAccess[operation] = delegable(declaration);
+}

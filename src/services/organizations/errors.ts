@@ -66,6 +66,22 @@ export const targetNotFound = error(
   "We can't find a root, OU, account, or policy with the TargetId that you specified.",
 );
 export const rootNotFound = error('RootNotFoundException', "We can't find a root with the RootId that you specified.");
+export const accountAlreadyRegistered = error(
+  'AccountAlreadyRegisteredException',
+  'The specified account is already a delegated administrator for this AWS service.',
+);
+export const accountNotRegistered = error(
+  'AccountNotRegisteredException',
+  'The specified account is not a delegated administrator for this AWS service.',
+);
+export const effectivePolicyNotFound = error(
+  'EffectivePolicyNotFoundException',
+  "If you ran this action on the management account, this policy type is not enabled. If you ran the action on a member account, the account doesn't have an effective policy of this type. Contact the administrator of your organization about attaching a policy of this type to the account.",
+);
+export const resourcePolicyNotFound = error(
+  'ResourcePolicyNotFoundException',
+  "We can't find a resource policy request with the parameter that you specified.",
+);
 
 /** ConstraintViolationException carries a Reason from the model's enum; messages are AWS's descriptions. */
 const CONSTRAINT_MESSAGES = {
@@ -79,6 +95,21 @@ const CONSTRAINT_MESSAGES = {
     'You attempted to detach a policy from an entity that would cause the entity to have fewer than the minimum number of policies of a certain type required.',
   TAG_POLICY_VIOLATION: 'You attempted to create or update a resource with tags that are not compliant with the tag policy requirements for this account.',
   MAX_TAG_LIMIT_EXCEEDED: 'You have exceeded the number of tags allowed on this resource.',
+  ORGANIZATION_NOT_IN_ALL_FEATURES_MODE:
+    'You attempted to perform an operation that requires the organization to be configured to support all features. An organization that supports only consolidated billing features can\'t perform this operation.',
+  CANNOT_REGISTER_MASTER_AS_DELEGATED_ADMINISTRATOR:
+    'You attempted to register the management account of the organization as a delegated administrator for an AWS service integrated with Organizations. You can designate only a member account as a delegated administrator.',
+  DELEGATED_ADMINISTRATOR_EXISTS_FOR_THIS_SERVICE:
+    'You attempted to register an AWS account as a delegated administrator for an AWS service that already has a delegated administrator. To complete this operation, you must first deregister any existing delegated administrators for this service.',
+  MAX_DELEGATED_ADMINISTRATORS_FOR_SERVICE_LIMIT_EXCEEDED:
+    'You attempted to register more delegated administrators than allowed for the service principal.',
+  // AWS documents no wording for this reason; this says what it means.
+  SERVICE_ACCESS_NOT_ENABLED:
+    'You attempted to register a delegated administrator for a service that does not have trusted access enabled in the organization.',
+  POLICY_TYPE_ENABLED_FOR_THIS_SERVICE:
+    'You attempted to disable service access before you disabled the policy type (for example, SECURITYHUB_POLICY). To complete this operation, you must first disable the policy type.',
+  CANNOT_REMOVE_DELEGATED_ADMINISTRATOR_FROM_ORG:
+    'You attempted to remove an account that is registered as a delegated administrator for a service integrated with your organization. To complete this operation, you must first deregister this account as a delegated administrator.',
 } as const;
 
 export function constraintViolation(reason: keyof typeof CONSTRAINT_MESSAGES): AwsError {

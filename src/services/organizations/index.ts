@@ -1,12 +1,17 @@
 // AWS Organizations: the organization, its tree of OUs, member accounts (CreateAccount
 // makes the account and its OrganizationAccountAccessRole), policies and their
-// attachments, and tags. organizationPolicies() (enforcement.ts) gives the policy engine
-// the SCPs and RCPs that apply to an account.
+// attachments, and tags; trusted service access, delegated administrators, effective
+// management policies and the resource-based delegation policy. organizationPolicies()
+// (enforcement.ts) gives the policy engine the SCPs and RCPs that apply to an account.
 import type { OperationHandler, ServiceDefinition } from '../service.ts';
 import { organizationsAccess } from './access.ts';
 import { accountHandlers } from './accounts.ts';
+import { delegatedAdminHandlers } from './delegated-admins.ts';
+import { effectivePolicyHandlers } from './effective-policy.ts';
 import { organizationHandlers } from './organization.ts';
 import { policyHandlers } from './policies.ts';
+import { resourcePolicyHandlers } from './resource-policy.ts';
+import { serviceAccessHandlers } from './service-access.ts';
 import { tagHandlers } from './tags.ts';
 import { unitHandlers } from './units.ts';
 
@@ -18,6 +23,10 @@ export const organizationsHandlers: Record<string, OperationHandler> = {
   ...accountHandlers,
   ...policyHandlers,
   ...tagHandlers,
+  ...serviceAccessHandlers,
+  ...delegatedAdminHandlers,
+  ...effectivePolicyHandlers,
+  ...resourcePolicyHandlers,
 };
 
 export const organizations: ServiceDefinition = {

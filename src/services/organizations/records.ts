@@ -78,6 +78,30 @@ export interface OrganizationRecord {
   policies: Record<string, PolicyRecord>;
   attachments: AttachmentRecord[];
   createAccountStatuses: Record<string, CreateAccountStatusRecord>;
+  // Absent in organizations stored before these features existed: read them as empty.
+  /** Services with trusted access (EnableAWSServiceAccess), in the order they were enabled. */
+  trustedServices?: TrustedServiceRecord[];
+  /** One entry per delegated administrator account and service. */
+  delegatedAdministrators?: DelegatedAdministratorRecord[];
+  /** The resource-based delegation policy (PutResourcePolicy). */
+  resourcePolicy?: ResourcePolicyRecord;
+}
+
+export interface TrustedServiceRecord {
+  servicePrincipal: string;
+  dateEnabled: string;
+}
+
+export interface DelegatedAdministratorRecord {
+  accountId: string;
+  servicePrincipal: string;
+  delegationEnabledDate: string;
+}
+
+export interface ResourcePolicyRecord {
+  id: string;
+  content: string;
+  tags: Tag[];
 }
 
 // --- ids and ARNs, in AWS's formats -------------------------------------------
@@ -97,6 +121,7 @@ export const newUnitId = (rootId: string): string => `ou-${rootId.slice(2)}-${ra
 export const newPolicyId = (): string => `p-${randomText(10)}`;
 export const newCreateAccountRequestId = (): string => `car-${randomText(32)}`;
 export const newAccountId = (): string => randomText(12, '0123456789');
+export const newResourcePolicyId = (): string => `rp-${randomText(8)}`;
 
 export function organizationArn(org: OrganizationRecord): string {
   return `arn:aws:organizations::${org.managementAccountId}:organization/${org.id}`;
@@ -112,6 +137,10 @@ export function unitArn(org: OrganizationRecord, unitId: string): string {
 
 export function accountArn(org: OrganizationRecord, accountId: string): string {
   return `arn:aws:organizations::${org.managementAccountId}:account/${org.id}/${accountId}`;
+}
+
+export function resourcePolicyArn(org: OrganizationRecord, policyId: string): string {
+  return `arn:aws:organizations::${org.managementAccountId}:resourcepolicy/${org.id}/${policyId}`;
 }
 
 /** The policy type as it appears in policy ARNs: service_control_policy. */

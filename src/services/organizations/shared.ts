@@ -2,6 +2,7 @@
 // in a transaction, walking its tree, the output shapes and NextToken pagination.
 import type { Documents } from '../../store/store.ts';
 import type { RequestContext } from '../service.ts';
+import { mayReadOrganization } from './delegation.ts';
 import { accessDenied, childNotFound, invalidInput, notInUse, parentNotFound, targetNotFound } from './errors.ts';
 import {
   accountArn,
@@ -32,15 +33,15 @@ export async function callerOrganization(docs: Documents, context: RequestContex
   return org;
 }
 
-/** Most operations are for the management account only (delegated administrators are not modelled). */
+/** Changes are for the management account only. */
 export function assertManagementAccount(org: OrganizationRecord, context: RequestContext): void {
   if (org.managementAccountId !== context.principal.accountId) throw accessDenied();
 }
 
-/** The caller's organization, read for a management-account-only operation. */
+/** The caller's organization, for a read-only operation: the management account, delegated administrators and delegated members. */
 export async function managedOrganization(context: RequestContext): Promise<OrganizationRecord> {
   const org = await callerOrganization(context.store, context);
-  assertManagementAccount(org, context);
+  if (!mayReadOrganization(org, context.principal.accountId)) throw accessDenied();
   return org;
 }
 

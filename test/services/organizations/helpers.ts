@@ -44,3 +44,10 @@ export async function rejects(promise: Promise<unknown>, code: string, reason?: 
     return true;
   });
 }
+
+/** Creates a member account with CreateAccount and returns its id. */
+export async function createMember(store: Store, email: string, name = email.split('@')[0]!): Promise<string> {
+  const { CreateAccountStatus } = await call(store, 'CreateAccount', { Email: email, AccountName: name });
+  const status = await call(store, 'DescribeCreateAccountStatus', { CreateAccountRequestId: CreateAccountStatus.Id });
+  return status.CreateAccountStatus.AccountId;
+}
