@@ -22,6 +22,8 @@ export interface AccessRequirement {
    * policies count only where it delegates to the account.
    */
   resourcePolicyRequired?: boolean;
+  /** The resource is AWS managed (an AWS managed KMS key): resource control policies do not apply to it. */
+  awsManaged?: boolean;
 }
 
 export type AccessDeclaration = (

@@ -10,12 +10,14 @@ import type { OrganizationControls } from './principal-policies.ts';
 /** Actions RCPs never restrict, even when the Action element names them (AWS KMS documents RetireGrant). */
 const NOT_RESTRICTED_BY_RCPS: ReadonlySet<string> = new Set(['kms:retiregrant']);
 
+type Governed = Pick<AccessRequirement, 'action' | 'resource' | 'awsManaged'>;
+
 /**
- * Whether RCPs govern this requirement: a named resource (not "*"), of a service AWS
- * lists as supporting RCPs, on an action they restrict.
+ * Whether RCPs govern this requirement: a named resource (not "*") that is not AWS
+ * managed, of a service AWS lists as supporting RCPs, on an action they restrict.
  */
-export function rcpsGovern(requirement: Pick<AccessRequirement, 'action' | 'resource'>): boolean {
-  if (requirement.resource === '*') return false;
+export function rcpsGovern(requirement: Governed): boolean {
+  if (requirement.resource === '*' || requirement.awsManaged) return false;
   const action = requirement.action.toLowerCase();
   const service = action.slice(0, action.indexOf(':'));
   return rcpSupportedServicesSync().has(service) && !NOT_RESTRICTED_BY_RCPS.has(action);
@@ -23,7 +25,7 @@ export function rcpsGovern(requirement: Pick<AccessRequirement, 'action' | 'reso
 
 /** The RCP part of the policy set for a resource whose account is `owner` (nothing outside an organization). */
 export function resourceControls(
-  requirement: Pick<AccessRequirement, 'action' | 'resource'>,
+  requirement: Governed,
   owner: OrganizationControls | undefined,
 ): Pick<PolicySet, 'rcps' | 'resourceInManagementAccount'> {
   if (!owner?.rcps || !rcpsGovern(requirement)) return {};

@@ -22,7 +22,8 @@ describe('RCPs: which requests they govern', () => {
     assert.equal(rcpsGovern({ action: 'kms:Encrypt', resource: KEY }), true);
   });
 
-  it('do not govern IAM, actions on no resource ("*"), or kms:RetireGrant (which AWS KMS says RCPs cannot restrict)', () => {
+  it('do not govern IAM, actions on no resource ("*"), AWS managed keys, or kms:RetireGrant (which AWS KMS says RCPs cannot restrict)', () => {
+    assert.equal(rcpsGovern({ action: 'kms:Encrypt', resource: KEY, awsManaged: true }), false);
     assert.equal(rcpsGovern({ action: 'iam:GetRole', resource: ROLE }), false);
     assert.equal(rcpsGovern({ action: 'kms:CreateKey', resource: '*' }), false);
     assert.equal(rcpsGovern({ action: 'kms:RetireGrant', resource: KEY }), false);

@@ -100,6 +100,7 @@ async function onKey(
     context: { ...keyConditionKeys(record, context), ...extraContext },
     resourcePolicy: { id: record.arn, document: effectiveKeyPolicy(record, await grantStatements(record)) },
     resourcePolicyRequired: true,
+    ...(record.keyManager === 'AWS' ? { awsManaged: true } : {}),
   };
 }
 
