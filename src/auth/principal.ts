@@ -10,6 +10,9 @@ interface PrincipalBase {
 
 export interface RootPrincipal extends PrincipalBase {
   type: 'Root';
+  /** A root session from sts:AssumeRoot: the task policy that scopes it, and when it was issued. */
+  sessionPolicies?: string[];
+  issuedAt?: string;
 }
 
 export interface IamUserPrincipal extends PrincipalBase {

@@ -21,7 +21,7 @@ export interface PolicySet {
   /** The resource's policy (bucket policy, key policy, role trust policy, ...). */
   resource?: CompiledPolicy | readonly CompiledPolicy[];
   permissionsBoundary?: CompiledPolicy;
-  /** Session policies passed to AssumeRole / GetFederationToken (inline and managed). */
+  /** Session policies passed to AssumeRole / GetFederationToken (inline and managed), or AssumeRoot's task policy. */
   session?: readonly CompiledPolicy[];
   /** SCPs of the principal's account, one list per level: root, OUs, account. Every level must allow. */
   scps?: readonly (readonly CompiledPolicy[])[];
@@ -58,9 +58,10 @@ export function evaluate(request: AuthorizationRequest, policies: PolicySet): De
   const principal = req.principal;
   const hasIdentitySide = principal.type !== 'service' && principal.type !== 'anonymous' && principal.type !== 'federated';
   const isRoot = principal.type === 'root';
-  const usesIdentityPolicies = hasIdentitySide && !isRoot; // root has none; boundaries and sessions neither
+  const usesIdentityPolicies = hasIdentitySide && !isRoot; // root has none, nor a boundary
   const boundary = usesIdentityPolicies ? policies.permissionsBoundary : undefined;
-  const sessions = usesIdentityPolicies && policies.session && policies.session.length > 0 ? policies.session : undefined;
+  // A root session (sts:AssumeRoot) is capped by its task policy, as any session by its policy.
+  const sessions = hasIdentitySide && policies.session && policies.session.length > 0 ? policies.session : undefined;
   const state = new EvaluationState(boundary !== undefined);
   const details: Partial<Record<PolicyType, TypeDecision>> = {};
 
@@ -97,16 +98,17 @@ export function evaluate(request: AuthorizationRequest, policies: PolicySet): De
   if (scpApplies && scp !== ALLOWS) return finish('ImplicitDeny', 'scp');
 
   const resourceAllows = resource === ALLOWS;
+  const boundaryCaps = bound >= 0 && bound !== ALLOWS;
+  const sessionCaps = session >= 0 && session !== ALLOWS;
   if (!hasIdentitySide) return finish(resourceAllows ? 'Allow' : 'ImplicitDeny', 'resource');
   if (isRoot) {
     // Root needs no identity policy, but another account's resource, or a resource whose
     // policy must allow (a KMS key), still has to grant it.
     if ((crossAccount || policies.resourcePolicyRequired) && !resourceAllows) return finish('ImplicitDeny', 'resource');
+    if (sessionCaps) return finish('ImplicitDeny', 'session');
     return finish('Allow', crossAccount || policies.resourcePolicyRequired ? 'resource' : 'root');
   }
 
-  const boundaryCaps = bound >= 0 && bound !== ALLOWS;
-  const sessionCaps = session >= 0 && session !== ALLOWS;
   if (!crossAccount) {
     const grant = resourceAllows ? state.resourceAllowMatch : 0;
     // A grant naming the caller itself (user ARN, session ARN, "*") stands on its own.

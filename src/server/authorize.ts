@@ -125,7 +125,7 @@ function accountOwning(resource: string): string | undefined {
 }
 
 function hasSessionPolicies(principal: Principal): boolean {
-  return (principal.type === 'AssumedRole' || principal.type === 'FederatedUser') && (principal.sessionPolicies?.length ?? 0) > 0;
+  return 'sessionPolicies' in principal && (principal.sessionPolicies?.length ?? 0) > 0;
 }
 
 const PRINCIPAL_TYPE: Record<Principal['type'], string> = {
@@ -167,7 +167,7 @@ function globalConditionKeys(facts: RequestFacts, caller: CallerPolicies): Recor
     const mfa = credential.mfaAuthenticated ?? (principal.type === 'AssumedRole' && principal.mfaAuthenticated === true);
     context['aws:MultiFactorAuthPresent'] = mfa ? 'true' : 'false';
     const issuedAt =
-      principal.type === 'AssumedRole' || principal.type === 'FederatedUser'
+      principal.type === 'AssumedRole' || principal.type === 'FederatedUser' || principal.type === 'Root'
         ? principal.issuedAt
         : principal.type === 'IAMUser'
           ? principal.sessionIssuedAt

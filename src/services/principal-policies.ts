@@ -106,8 +106,11 @@ async function entityTags(store: Documents, collection: string, accountId: strin
 async function identitySide(store: Documents, principal: Principal): Promise<CallerPolicies> {
   const { accountId } = principal;
   switch (principal.type) {
-    case 'Root':
-      return { principal: { type: 'root', arn: principal.arn, accountId }, policies: {}, tags: {} };
+    case 'Root': {
+      // A root session (AssumeRoot) keeps root's access within what its task policy leaves.
+      const task = sessionPolicies(principal.sessionPolicies);
+      return { principal: { type: 'root', arn: principal.arn, accountId }, policies: task ? { session: [ALLOW_ALL, ...task] } : {}, tags: {} };
+    }
     case 'IAMUser': {
       const [policies, tags] = await Promise.all([
         policiesForPrincipal(store, accountId, 'user', principal.userName),
