@@ -5,8 +5,10 @@ import { redactStoreUrl } from '../store/index.ts';
 import { VERSION } from '../server/admin.ts';
 import { cloudtrailCommand } from './cloudtrail.ts';
 import { optionsHelp, readSettings, UsageError } from './options.ts';
+import { rootPassword, ROOT_PASSWORD_USAGE } from './root-password.ts';
 
 const USAGE = `Usage: bulwark start [options]
+       bulwark root-password [--generate] [options]
        bulwark cloudtrail validate-logs --trail-arn ARN --start-time TIME [options]
        bulwark version
 
@@ -23,6 +25,12 @@ async function main(argv: string[]): Promise<number> {
       return start(rest);
     case 'cloudtrail':
       return cloudtrailCommand(rest, process.env);
+    case 'root-password':
+      if (rest.includes('--help') || rest.includes('-h')) {
+        process.stdout.write(ROOT_PASSWORD_USAGE);
+        return 0;
+      }
+      return withUsageErrors(() => rootPassword(rest));
     case 'version':
     case '--version':
       console.log(VERSION);
@@ -36,6 +44,17 @@ async function main(argv: string[]): Promise<number> {
     default:
       process.stderr.write(`bulwark: unknown command '${command}'\n\n${USAGE}`);
       return 2;
+  }
+}
+
+/** Runs a command, answering a UsageError with its message and exit code 2. */
+async function withUsageErrors(command: () => Promise<number>): Promise<number> {
+  try {
+    return await command();
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`bulwark: ${error.message}\n`);
+    return 2;
   }
 }
 
@@ -62,8 +81,15 @@ async function start(args: string[]): Promise<number> {
     accountId: settings.accountId,
     region: settings.region,
   });
+  if (server.rootPassword) {
+    process.stderr.write(
+      `\nThe root user of account ${settings.accountId} had no console password; this one was made for it.\n` +
+        `It is shown only this once (change it with \`bulwark root-password\`):\n  ${server.rootPassword}\n`,
+    );
+  }
   process.stderr.write(
     `\nBulwark ${VERSION} is listening on ${server.url}\n` +
+      `The console: ${server.url}/console/\n` +
       `Point the AWS CLI at it:\n` +
       `  export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=${settings.region}\n` +
       `  aws --endpoint-url ${server.url} sts get-caller-identity\n\n`,

@@ -18,6 +18,8 @@ import { ActivityRecorder } from '../services/activity.ts';
 import { Authorizer } from './authorize.ts';
 import { Pipeline } from './pipeline.ts';
 import { Router } from './route.ts';
+import { handleConsole, isConsolePath, type ConsoleDeps } from './console.ts';
+import { ensureRootPassword } from './root-password.ts';
 import type { Settings } from './settings.ts';
 
 /** AWS's largest request bodies are far below this; past it we answer 413. */
@@ -30,6 +32,8 @@ export interface RunningServer {
   store: Store;
   clock: Clock;
   events: EventBus;
+  /** The root password made at this start because the default account had none: shown once. */
+  rootPassword?: string;
   close(): Promise<void>;
 }
 
@@ -67,12 +71,14 @@ export async function startServer(settings: Settings, logger = new Logger(settin
     store.notify?.('iam').catch((error) => logger.warn('could not tell other nodes of the reset', { error: (error as Error).message }));
   };
   const admin: AdminDeps = { settings, store, clock, models, services, onReset };
+  const consoleDeps: ConsoleDeps = { store, clock, events, region: settings.region };
+  const rootPassword = await ensureRootPassword(consoleDeps, settings.accountId);
 
   let inFlight = 0;
   let drained: (() => void) | undefined;
   const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
     inFlight++;
-    serve(req, res, pipeline, admin, logger).finally(() => {
+    serve(req, res, pipeline, admin, consoleDeps, logger).finally(() => {
       if (--inFlight === 0) drained?.();
     });
   });
@@ -92,7 +98,7 @@ export async function startServer(settings: Settings, logger = new Logger(settin
       await store.close();
     })());
 
-  return { port, url: `http://${urlHost(settings.host)}:${port}`, store, clock, events, close };
+  return { port, url: `http://${urlHost(settings.host)}:${port}`, store, clock, events, rootPassword, close };
 }
 
 async function serve(
@@ -100,12 +106,14 @@ async function serve(
   res: ServerResponse,
   pipeline: Pipeline,
   admin: AdminDeps,
+  consoleDeps: ConsoleDeps,
   logger: Logger,
 ): Promise<void> {
   let response: HttpResponse;
   try {
     const request = await readRequest(req);
-    response = isAdminPath(request.path) ? await handleAdmin(request, admin) : await pipeline.handle(request);
+    if (isConsolePath(request.path)) response = await handleConsole(request, consoleDeps);
+    else response = isAdminPath(request.path) ? await handleAdmin(request, admin) : await pipeline.handle(request);
   } catch (error) {
     if (error instanceof BodyTooLarge) {
       response = { status: 413, headers: { 'content-type': 'text/plain' }, body: 'Request entity too large' };

@@ -1,0 +1,99 @@
+// The console's frame: the sign-in page, or the signed-in layout (navigation, the
+// signed-in principal, sign-out) with the page the location hash names.
+import { useMemo, useState, type ReactNode } from 'react';
+import { Aws, clientsFor } from './aws.ts';
+import { href, useRoute } from './hooks.ts';
+import { Dashboard } from './pages/Dashboard.tsx';
+import { EventHistory } from './pages/EventHistory.tsx';
+import { SignIn } from './pages/SignIn.tsx';
+import { Simulator } from './pages/Simulator.tsx';
+import { UserDetail } from './pages/UserDetail.tsx';
+import { Users } from './pages/Users.tsx';
+import { clearSession, displayName, loadSession, saveSession, type Session } from './session.ts';
+import { signOut } from './signin-api.ts';
+
+const PAGES: { route: string; title: string }[] = [
+  { route: 'dashboard', title: 'Security dashboard' },
+  { route: 'users', title: 'Users' },
+  { route: 'events', title: 'Event history' },
+  { route: 'simulator', title: 'Policy simulator' },
+];
+
+export function App() {
+  const [session, setSession] = useState<Session | undefined>(loadSession);
+  if (!session) {
+    return (
+      <SignIn
+        onSignedIn={(signedIn) => {
+          saveSession(signedIn);
+          setSession(signedIn);
+          if (!window.location.hash) window.location.hash = href('dashboard');
+        }}
+      />
+    );
+  }
+  return (
+    <SignedIn
+      session={session}
+      onSignOut={async () => {
+        await signOut(session).catch(() => undefined);
+        clearSession();
+        setSession(undefined);
+      }}
+    />
+  );
+}
+
+function SignedIn({ session, onSignOut }: { session: Session; onSignOut: () => void }) {
+  const route = useRoute();
+  const clients = useMemo(() => clientsFor(session), [session]);
+  const current = route[0] ?? 'dashboard';
+  return (
+    <Aws.Provider value={{ clients, session }}>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <span className="brand">Bulwark</span>
+        <span className="whoami" title={session.identity.arn}>
+          {displayName(session.identity)}
+          {session.mfaUsed ? ' (MFA)' : ''}
+        </span>
+        <button type="button" onClick={onSignOut}>
+          Sign out
+        </button>
+      </header>
+      <div className="layout">
+        <nav aria-label="Console">
+          <ul>
+            {PAGES.map((page) => (
+              <li key={page.route}>
+                <a href={href(page.route)} aria-current={current === page.route ? 'page' : undefined}>
+                  {page.title}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <main id="main" tabIndex={-1}>
+          {pageFor(route)}
+        </main>
+      </div>
+    </Aws.Provider>
+  );
+}
+
+function pageFor([page, ...rest]: string[]): ReactNode {
+  switch (page ?? 'dashboard') {
+    case 'dashboard':
+      return <Dashboard />;
+    case 'users':
+      return rest[0] ? <UserDetail key={rest[0]} userName={rest[0]} /> : <Users />;
+    case 'events':
+      return <EventHistory />;
+    case 'simulator':
+      return <Simulator />;
+    default:
+      return <p>No such page.</p>;
+  }
+}

@@ -1,0 +1,45 @@
+// The console's one endpoint of its own: sign-in and sign-out (AWS's sign-in service).
+// Everything else the console does is a signed AWS API call (aws.ts).
+import type { Session } from './session.ts';
+
+export interface SignInForm {
+  account: string;
+  userName?: string;
+  root?: boolean;
+  password: string;
+  mfaCode?: string;
+  newPassword?: string;
+}
+
+export type SignInOutcome =
+  | { status: 'SignedIn'; session: Session }
+  | { status: 'MfaRequired' }
+  | { status: 'PasswordChangeRequired' }
+  | { status: 'Failed'; message: string };
+
+async function post(path: string, body: unknown): Promise<{ ok: boolean; body: Record<string, unknown> }> {
+  const response = await fetch(`/console/api/${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    credentials: 'omit',
+  });
+  const answer = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+  return { ok: response.ok, body: answer };
+}
+
+export async function signIn(form: SignInForm): Promise<SignInOutcome> {
+  const { ok, body } = await post('signin', form);
+  if (!ok) return { status: 'Failed', message: String(body.message ?? 'Sign-in failed.') };
+  if (body.status === 'SignedIn') {
+    const { credentials, identity, region, mfaUsed } = body as unknown as Session;
+    return { status: 'SignedIn', session: { credentials, identity, region, mfaUsed } };
+  }
+  if (body.status === 'MfaRequired' || body.status === 'PasswordChangeRequired') return { status: body.status };
+  return { status: 'Failed', message: 'Unexpected answer from the sign-in endpoint.' };
+}
+
+/** Ends the session on the server: its credentials stop working at once. */
+export async function signOut(session: Session): Promise<void> {
+  await post('signout', { accessKeyId: session.credentials.accessKeyId, sessionToken: session.credentials.sessionToken });
+}

@@ -1,0 +1,173 @@
+// The console in real headless Chromium (Debian's, driven by playwright-core): sign in
+// with a password and an MFA code computed here, create a user, give it an access key
+// and a policy, see its denied call explained in the event history, run the policy
+// simulator, render a hostile string as text, and refuse and record a wrong password.
+// Each page is saved as a screenshot under test-artifacts/console/.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { after, before, describe, it } from 'node:test';
+import { AttachUserPolicyCommand, CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { RunningServer } from '../../src/server/server.ts';
+import { TEST_ACCOUNT, TEST_REGION } from '../helpers/server.ts';
+import { consoleLogins, consoleUser, enableMfa, iamAsRoot, startConsoleServer } from './fixtures.ts';
+
+const CHROMIUM = process.env.BULWARK_TEST_CHROMIUM ?? '/usr/bin/chromium';
+const ARTIFACTS = new URL('../../test-artifacts/console/', import.meta.url).pathname;
+const PASSWORD = 'Console-Admin-9';
+const HOSTILE = '<img src=x onerror=alert(1)>';
+
+describe('the console in headless Chromium', { skip: !existsSync(CHROMIUM) && !process.env.CI && `no browser at ${CHROMIUM}` }, () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let page: Page;
+  let nextCode: () => string;
+  const dialogs: string[] = [];
+  const pageErrors: string[] = [];
+
+  const shot = (name: string) => page.screenshot({ path: `${ARTIFACTS}${name}.png`, fullPage: true });
+  const heading = (name: string) => page.getByRole('heading', { name, exact: true }).waitFor();
+
+  before(async () => {
+    await mkdir(ARTIFACTS, { recursive: true });
+    server = await startConsoleServer();
+    await consoleUser(server, 'admin', PASSWORD);
+    await iamAsRoot(server).send(new AttachUserPolicyCommand({ UserName: 'admin', PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' }));
+    nextCode = await enableMfa(server, 'admin');
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    // AWS errors answered to the console's calls are expected; blocked content is not.
+    page.on('console', (message) => {
+      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) pageErrors.push(message.text());
+    });
+    page.setDefaultTimeout(15_000);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('signs in with a password, then the MFA code computed in the test', async () => {
+    await page.goto(`${server.url}/console/`);
+    await page.getByLabel('Account ID or alias').fill(TEST_ACCOUNT);
+    await page.getByLabel('IAM user name').fill('admin');
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await shot('01-sign-in');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByLabel('MFA code').fill(nextCode());
+    await shot('02-sign-in-mfa');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await heading('Security dashboard');
+    await page.getByText('Console users have MFA').waitFor();
+    assert.match(await page.locator('.whoami').innerText(), /admin @ 123456789012 \(MFA\)/);
+    // The credentials are in sessionStorage, never in a cookie or the URL.
+    assert.deepEqual(await page.context().cookies(), []);
+    assert.doesNotMatch(page.url(), /ASIA|AKIA/);
+    await shot('03-dashboard');
+    const [login] = await consoleLogins(server);
+    assert.equal(login.additionalEventData.MFAUsed, 'Yes');
+    assert.equal(login.userIdentity.userName, 'admin');
+  });
+
+  it('creates a user', async () => {
+    await page.getByRole('link', { name: 'Users' }).click();
+    await heading('Users');
+    await page.getByLabel('User name').fill('bob');
+    await page.getByRole('button', { name: 'Create user' }).click();
+    await page.getByRole('link', { name: 'bob', exact: true }).waitFor();
+    await shot('04-users');
+  });
+
+  it("attaches a policy and creates an access key on the user's page", async () => {
+    await page.getByRole('link', { name: 'bob', exact: true }).click();
+    await heading('User bob');
+    await page.getByLabel('Policy to attach (name or ARN)').fill('IAMReadOnlyAccess');
+    await page.getByRole('button', { name: 'Attach policy' }).click({ timeout: 30_000 });
+    await page.getByRole('cell', { name: 'arn:aws:iam::aws:policy/IAMReadOnlyAccess' }).waitFor();
+    await page.getByRole('button', { name: 'Create access key' }).click();
+    await page.getByText('Save the secret access key now').waitFor();
+    await shot('05-user-detail');
+  });
+
+  it('shows a denied call of that user explained in the event history', async () => {
+    const codes = page.locator('.secret code');
+    const accessKeyId = await codes.nth(0).innerText();
+    const secretAccessKey = await codes.nth(1).innerText();
+    const bob = new IAMClient({ endpoint: server.url, region: TEST_REGION, credentials: { accessKeyId, secretAccessKey } });
+    await assert.rejects(bob.send(new CreateUserCommand({ UserName: 'mallory' })), { name: 'AccessDenied' });
+
+    await page.getByRole('link', { name: 'Event history' }).click();
+    await heading('Event history');
+    await page.getByLabel('Lookup attribute').selectOption('Username');
+    await page.getByLabel('Attribute value').fill('bob');
+    await page.getByRole('button', { name: 'Look up' }).click();
+    await page.getByRole('button', { name: 'CreateUser' }).click();
+    await page.getByText('Denied: no identity-based policy allows iam:CreateUser').waitFor();
+    await page.getByText('is not authorized to perform: iam:CreateUser').first().waitFor();
+    await shot('06-event-history-denied');
+  });
+
+  it('runs the policy simulator for the user', async () => {
+    await page.getByRole('link', { name: 'Policy simulator' }).click();
+    await heading('Policy simulator');
+    await page.getByLabel('Principal ARN').fill(`arn:aws:iam::${TEST_ACCOUNT}:user/bob`);
+    await page.getByLabel('Actions').fill('iam:CreateUser\niam:ListUsers');
+    await page.getByRole('button', { name: 'Run simulation' }).click();
+    const rows = page.locator('table.simulation tbody tr');
+    await rows.first().waitFor();
+    assert.deepEqual(await rows.locator('td:nth-child(3)').allInnerTexts(), ['implicitDeny', 'allowed']);
+    assert.match(await rows.nth(1).innerText(), /IAMReadOnlyAccess/);
+    await shot('07-simulator');
+  });
+
+  it(`renders a hostile user name (${HOSTILE}) as text, never as HTML`, async () => {
+    await page.getByRole('link', { name: 'Users' }).click();
+    await heading('Users');
+    await page.getByLabel('User name').fill(HOSTILE);
+    await page.getByRole('button', { name: 'Create user' }).click();
+    await page.getByRole('alert').filter({ hasText: HOSTILE }).waitFor();
+    await page.getByRole('link', { name: 'Event history' }).click();
+    await page.getByLabel('Lookup attribute').selectOption('EventName');
+    await page.getByLabel('Attribute value').fill('CreateUser');
+    await page.getByRole('button', { name: 'Look up' }).click();
+    await page.getByRole('button', { name: 'CreateUser' }).first().click();
+    await page.locator('pre.json').filter({ hasText: HOSTILE }).waitFor();
+    await shot('08-hostile-name-as-text');
+    assert.equal(await page.locator('img[src="x"]').count(), 0);
+    assert.deepEqual(dialogs, []);
+  });
+
+  it('signs out: the session credentials stop working', async () => {
+    const stored = await page.evaluate(() => sessionStorage.getItem('bulwark.console.session'));
+    const { credentials } = JSON.parse(stored!) as { credentials: { accessKeyId: string; secretAccessKey: string; sessionToken: string } };
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await heading('Sign in to Bulwark');
+    assert.equal(await page.evaluate(() => sessionStorage.getItem('bulwark.console.session')), null);
+    const { accessKeyId, secretAccessKey, sessionToken } = credentials;
+    const revoked = new IAMClient({ endpoint: server.url, region: TEST_REGION, credentials: { accessKeyId, secretAccessKey, sessionToken } });
+    await assert.rejects(revoked.send(new CreateUserCommand({ UserName: 'after-sign-out' })), { name: 'InvalidClientTokenId' });
+  });
+
+  it('refuses a wrong password, says so, and records the failed ConsoleLogin', async () => {
+    await page.getByLabel('Account ID or alias').fill(TEST_ACCOUNT);
+    await page.getByLabel('IAM user name').fill('admin');
+    await page.getByLabel('Password', { exact: true }).fill('Not-The-Password-1');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Your authentication information is incorrect' }).waitFor();
+    await shot('09-wrong-password');
+    const [login] = await consoleLogins(server);
+    assert.deepEqual(login.responseElements, { ConsoleLogin: 'Failure' });
+    assert.equal(login.userIdentity.userName, 'admin');
+  });
+
+  it('raised no script errors (the Content-Security-Policy let everything it needs load)', () => {
+    assert.deepEqual(pageErrors, []);
+  });
+});
