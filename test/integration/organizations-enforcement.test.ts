@@ -10,7 +10,9 @@ import { LookupEventsCommand, CloudTrailClient } from '@aws-sdk/client-cloudtrai
 import {
   CreateRoleCommand,
   CreateUserCommand,
+  EnableOrganizationsRootSessionsCommand,
   GenerateOrganizationsAccessReportCommand,
+  GetAccountSummaryCommand,
   GetOrganizationsAccessReportCommand,
   IAMClient,
   ListUsersCommand,
@@ -18,8 +20,8 @@ import {
   SimulatePrincipalPolicyCommand,
 } from '@aws-sdk/client-iam';
 import { CreateKeyCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
-import { AttachPolicyCommand, DetachPolicyCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { AttachPolicyCommand, DetachPolicyCommand, EnableAWSServiceAccessCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import { AssumeRootCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import type { RunningServer } from '../../src/server/server.ts';
 import {
@@ -283,5 +285,40 @@ describe('Organizations policies enforced on every call (AWS SDK for JavaScript 
 
     await organizations.send(new DetachPolicyCommand({ PolicyId: rcp, TargetId: rootId }));
     await assumeRole(server, outsider, roleArn);
+  });
+
+  it('STS AssumeRoot: the management account opens a root session on a member account once root sessions are enabled; the task policy scopes it', async () => {
+    const sts = new STSClient(clientConfig(server, managementAdmin));
+    const auditRoot = (TargetPrincipal: string) =>
+      sts.send(new AssumeRootCommand({ TargetPrincipal, TaskPolicyArn: { arn: 'arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials' } }));
+    await deniedWith(auditRoot(member), /sts:AssumeRoot on resource: arn:aws:iam::\d{12}:root because root sessions are not enabled/);
+
+    await organizations.send(new EnableAWSServiceAccessCommand({ ServicePrincipal: 'iam.amazonaws.com' }));
+    const { EnabledFeatures } = await new IAMClient(clientConfig(server, managementAdmin)).send(new EnableOrganizationsRootSessionsCommand({}));
+    assert.deepEqual(EnabledFeatures, ['RootSessions']);
+
+    const { Credentials } = await auditRoot(member);
+    assert.ok(Credentials?.Expiration && Credentials.Expiration.getTime() - Date.now() <= 900_000 + 5_000);
+    const rootSession = { accessKeyId: Credentials.AccessKeyId!, secretAccessKey: Credentials.SecretAccessKey!, sessionToken: Credentials.SessionToken! };
+    const identity = await new STSClient(clientConfig(server, rootSession)).send(new GetCallerIdentityCommand({}));
+    assert.equal(identity.Arn, `arn:aws:iam::${member}:root`);
+    await iamAs(rootSession).send(new GetAccountSummaryCommand({}));
+    await deniedWith(iamAs(rootSession).send(new CreateUserCommand({ UserName: 'by-root-session' })), /iam:CreateUser .* with an explicit deny in a session policy$/);
+
+    // Only member accounts, only from the management account (or IAM's delegated administrator), never as root.
+    await deniedWith(auditRoot(TEST_ACCOUNT), /because the target is not a member account of the organization$/);
+    await deniedWith(auditRoot(STANDALONE), /because the target is not a member account of the organization$/);
+    await deniedWith(
+      new STSClient(clientConfig(server, memberSession)).send(
+        new AssumeRootCommand({ TargetPrincipal: member, TaskPolicyArn: { arn: 'arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials' } }),
+      ),
+      /because account \d{12} is not the management account or a delegated administrator for centralized root access$/,
+    );
+    await deniedWith(
+      new STSClient(clientConfig(server)).send(
+        new AssumeRootCommand({ TargetPrincipal: member, TaskPolicyArn: { arn: 'arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials' } }),
+      ),
+      /^User: arn:aws:iam::123456789012:root is not authorized to perform: sts:AssumeRoot/,
+    );
   });
 });

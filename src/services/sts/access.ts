@@ -5,6 +5,7 @@
 // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecuritytokenservice.html
 import type { ContextValue } from '../../policy/index.ts';
 import { requestTagContext, type AccessDeclaration, type AccessRequirement } from '../authorization.ts';
+import { targetRootArn } from './organization-sessions.ts';
 import { findRole } from './trust.ts';
 
 type Input = Record<string, unknown>;
@@ -49,7 +50,11 @@ export const stsAccess: Record<string, AccessDeclaration> = {
   ],
   GetAccessKeyInfo: () => [{ action: 'sts:GetAccessKeyInfo', resource: '*' }],
   DecodeAuthorizationMessage: () => [{ action: 'sts:DecodeAuthorizationMessage', resource: '*' }],
-  AssumeRoot: (input) => [{ action: 'sts:AssumeRoot', resource: `arn:aws:iam::${input.TargetPrincipal as string}:root` }],
+  // The member account's root is reached through the organization, not a resource
+  // policy: the caller's own policies decide, as for a resource of its account.
+  AssumeRoot: (input, { principal }) => [
+    { action: 'sts:AssumeRoot', resource: targetRootArn(input.TargetPrincipal as string), resourceAccount: principal.accountId },
+  ],
   GetDelegatedAccessToken: () => [{ action: 'sts:GetDelegatedAccessToken', resource: '*' }],
   GetWebIdentityToken: () => [{ action: 'sts:GetWebIdentityToken', resource: '*' }],
 };

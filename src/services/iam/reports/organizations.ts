@@ -2,19 +2,18 @@
 // Organizations access report (management account only) and the centralized root
 // access features.
 import type { Operations } from '../../../protocol/types/iam.ts';
-import { AwsError } from '../../../protocol/errors.ts';
 import type { Handlers } from '../../handlers.ts';
 import { accessDenied, notInUse } from '../../organizations/errors.ts';
 import { organizationOf } from '../../organizations/shared.ts';
 import type { RequestContext } from '../../service.ts';
 import { noSuchEntity } from '../common.ts';
+import { enabledFeatures, rootAccessOrganization, setFeature, type RootAccessFeature } from '../root-access.ts';
 import { pageOf } from './last-accessed.ts';
 import { ORGANIZATIONS_ACCESS_JOBS, organizationsAccessJob, sortedDetails, type OrganizationsAccessJob } from './organizations-access.ts';
 
-const NO_ORGANIZATION = 'The request was rejected because no organization is associated with your account.';
-
-function organizationNotFound(): AwsError {
-  return new AwsError('OrganizationNotFoundException', NO_ORGANIZATION);
+async function changeFeature(context: RequestContext, feature: RootAccessFeature, enabled: boolean) {
+  const org = await rootAccessOrganization(context.store, context.principal.accountId, enabled);
+  return { OrganizationId: org.id, EnabledFeatures: await setFeature(context.store, org, feature, enabled) };
 }
 
 function jobKey(context: RequestContext, jobId: string): string {
@@ -22,21 +21,14 @@ function jobKey(context: RequestContext, jobId: string): string {
 }
 
 export const organizationsHandlers: Handlers<Operations> = {
-  ListOrganizationsFeatures() {
-    throw organizationNotFound();
+  async ListOrganizationsFeatures(_input, context) {
+    const org = await rootAccessOrganization(context.store, context.principal.accountId);
+    return { OrganizationId: org.id, EnabledFeatures: await enabledFeatures(context.store, org) };
   },
-  EnableOrganizationsRootCredentialsManagement() {
-    throw organizationNotFound();
-  },
-  DisableOrganizationsRootCredentialsManagement() {
-    throw organizationNotFound();
-  },
-  EnableOrganizationsRootSessions() {
-    throw organizationNotFound();
-  },
-  DisableOrganizationsRootSessions() {
-    throw organizationNotFound();
-  },
+  EnableOrganizationsRootCredentialsManagement: (_input, context) => changeFeature(context, 'RootCredentialsManagement', true),
+  DisableOrganizationsRootCredentialsManagement: (_input, context) => changeFeature(context, 'RootCredentialsManagement', false),
+  EnableOrganizationsRootSessions: (_input, context) => changeFeature(context, 'RootSessions', true),
+  DisableOrganizationsRootSessions: (_input, context) => changeFeature(context, 'RootSessions', false),
   async GenerateOrganizationsAccessReport(input, context) {
     const org = await organizationOf(context.store, context.principal.accountId);
     // What Organizations answers an account outside any organization, or a member.
