@@ -52,14 +52,19 @@ const inputKey =
 const servicePrincipalKey = inputKey('organizations:ServicePrincipal', 'ServicePrincipal');
 const policyTypeKey = inputKey('organizations:PolicyType', 'PolicyType');
 
-/** DescribeEffectivePolicy is on the account it names, else the caller's own; only another account's goes through delegation. */
+/**
+ * DescribeEffectivePolicy is on the account it names, else the caller's own. Any member
+ * may read its own on its IAM permissions; another account's goes through delegation.
+ */
 const describeEffectivePolicy: AccessDeclaration = async (input, context) => {
-  const own = input.TargetId === undefined || input.TargetId === context.principal.accountId;
+  const caller = context.principal.accountId;
+  const own = input.TargetId === undefined || input.TargetId === caller;
   const declaration: AccessDeclaration = async () => [
     {
       action: 'organizations:DescribeEffectivePolicy',
-      resource: await resourceArn(context, input.TargetId ?? context.principal.accountId),
+      resource: await resourceArn(context, input.TargetId ?? caller),
       context: policyTypeKey(input),
+      ...(own ? { resourceAccount: caller } : {}),
     },
   ];
   return (own ? declaration : delegable(declaration))(input, context);

@@ -17,15 +17,11 @@ export function isDelegatedAdministrator(org: OrganizationRecord, accountId: str
   return (org.delegatedAdministrators ?? []).some((admin) => admin.accountId === accountId);
 }
 
-/** A member that is no delegated administrator reaches the read-only operations only through the delegation policy. */
-export function readsThroughDelegationPolicy(org: OrganizationRecord, accountId: string): boolean {
-  return org.resourcePolicy !== undefined && accountId !== org.managementAccountId && !isDelegatedAdministrator(org, accountId);
-}
-
 /**
- * Whether an account may call the read-only operations. A member allowed only by the
- * delegation policy was authorized against it before the handler runs.
+ * Whether an account may call the read-only operations: the management account, a
+ * delegated administrator, or any member once there is a delegation policy (the
+ * authorizer has then already evaluated the call against it; see delegable()).
  */
 export function mayReadOrganization(org: OrganizationRecord, accountId: string): boolean {
-  return accountId === org.managementAccountId || isDelegatedAdministrator(org, accountId) || readsThroughDelegationPolicy(org, accountId);
+  return accountId === org.managementAccountId || isDelegatedAdministrator(org, accountId) || org.resourcePolicy !== undefined;
 }

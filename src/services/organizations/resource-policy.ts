@@ -9,7 +9,7 @@ import { ORGANIZATIONS_MESSAGE } from '../../policy/validate/problems.ts';
 import { wildcardMatcher } from '../../policy/values/wildcard.ts';
 import type { AccessDeclaration } from '../authorization.ts';
 import type { RequestContext } from '../service.ts';
-import { readsThroughDelegationPolicy } from './delegation.ts';
+import { isDelegatedAdministrator } from './delegation.ts';
 import { invalidInput, resourcePolicyNotFound } from './errors.ts';
 import { newResourcePolicyId, resourcePolicyArn, type OrganizationRecord, type Tag } from './records.ts';
 import { changeOrganization, managedOrganization, organizationOf } from './shared.ts';
@@ -105,16 +105,21 @@ function resourcePolicyShape(org: OrganizationRecord) {
 }
 
 /**
- * Wraps a read-only operation's access declaration: for a member that reads only
- * through the delegation policy, each requirement is on the management account's
- * resource and carries the delegation policy, so the authorizer evaluates the call as
+ * Wraps a read-only operation's access declaration with who decides. The resources are
+ * the management account's, so by default a member's call is cross-account. A delegated
+ * administrator reads on its own IAM permissions (Organizations grants it read access):
+ * its requirements are in its own account. A member that reads only through the
+ * delegation policy gets the policy attached, and the authorizer evaluates the call as
  * cross-account access that the policy must grant.
  */
 export function delegable(declaration: AccessDeclaration): AccessDeclaration {
   return async (input, context) => {
     const requirements = await declaration(input, context);
-    const org = await organizationOf(context.store, context.principal.accountId);
-    if (!org?.resourcePolicy || !readsThroughDelegationPolicy(org, context.principal.accountId)) return requirements;
+    const caller = context.principal.accountId;
+    const org = await organizationOf(context.store, caller);
+    if (!org || caller === org.managementAccountId) return requirements;
+    if (isDelegatedAdministrator(org, caller)) return requirements.map((requirement) => ({ ...requirement, resourceAccount: caller }));
+    if (!org.resourcePolicy) return requirements;
     const resourcePolicy = { id: resourcePolicyArn(org, org.resourcePolicy.id), document: org.resourcePolicy.content };
     return requirements.map((requirement) => ({ ...requirement, resourceAccount: org.managementAccountId, resourcePolicy }));
   };

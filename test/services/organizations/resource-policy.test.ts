@@ -88,6 +88,7 @@ describe('Organizations: resource-based delegation policy', () => {
     // DescribeEffectivePolicy of the member's own account needs no delegation; another account's does.
     const [self] = await organizationsAccess.DescribeEffectivePolicy!({ PolicyType: 'TAG_POLICY' }, contextFor(store, memberId));
     assert.equal(self?.resourcePolicy, undefined);
+    assert.equal(self?.resourceAccount, memberId);
     const [other] = await organizationsAccess.DescribeEffectivePolicy!({ PolicyType: 'TAG_POLICY', TargetId: MANAGEMENT }, contextFor(store, memberId));
     assert.equal(other?.resourceAccount, MANAGEMENT);
     // The handler lets the member read once the authorizer has allowed it.
@@ -100,6 +101,7 @@ describe('Organizations: resource-based delegation policy', () => {
     await call(store, 'PutResourcePolicy', { Content: delegationPolicy(memberId) });
     const [requirement] = await organizationsAccess.ListAccounts!({}, contextFor(store, memberId));
     assert.equal(requirement?.resourcePolicy, undefined);
+    assert.equal(requirement?.resourceAccount, memberId);
     assert.equal((await call(store, 'DescribeResourcePolicy', {}, memberId)).ResourcePolicy.Content, delegationPolicy(memberId));
   });
 });
