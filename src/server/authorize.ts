@@ -36,8 +36,8 @@ export class Authorizer {
   readonly mode: IamMode;
   // Callers' compiled policies and accounts' organization controls (for their
   // resources), kept until IAM or Organizations changes anything (generation bump).
-  readonly #cache = new Map<string, { generation: number; policies: CallerPolicies }>();
-  readonly #accounts = new Map<string, { generation: number; controls: OrganizationControls | undefined }>();
+  readonly #callers = new Map<string, Cached<CallerPolicies>>();
+  readonly #accounts = new Map<string, Cached<OrganizationControls | undefined>>();
   #generation = 0;
 
   constructor(store: Store, logger: Logger, mode: IamMode) {
@@ -49,7 +49,7 @@ export class Authorizer {
   /** IAM or Organizations state changed: every cached policy set may be stale. */
   invalidate(): void {
     this.#generation++;
-    this.#cache.clear();
+    this.#callers.clear();
     this.#accounts.clear();
   }
 
@@ -96,26 +96,31 @@ export class Authorizer {
     }
   }
 
-  async #organizationControls(accountId: string): Promise<OrganizationControls | undefined> {
-    const cached = this.#accounts.get(accountId);
-    if (cached && cached.generation === this.#generation) return cached.controls;
-    const generation = this.#generation;
-    const controls = await organizationControls(this.#store, accountId);
-    if (generation === this.#generation) this.#accounts.set(accountId, { generation, controls });
-    return controls;
+  #organizationControls(accountId: string): Promise<OrganizationControls | undefined> {
+    return this.#cached(this.#accounts, accountId, () => organizationControls(this.#store, accountId));
   }
 
-  async #callerPolicies(auth: AuthResult): Promise<CallerPolicies> {
+  #callerPolicies(auth: AuthResult): Promise<CallerPolicies> {
     const { principal } = auth;
     // Sessions with their own session policies differ per credential, not per ARN.
     const key = hasSessionPolicies(principal) ? `${principal.arn}\n${auth.accessKeyId}` : principal.arn;
-    const cached = this.#cache.get(key);
-    if (cached && cached.generation === this.#generation) return cached.policies;
-    const generation = this.#generation;
-    const policies = await callerPolicies(this.#store, principal);
-    if (generation === this.#generation) this.#cache.set(key, { generation, policies });
-    return policies;
+    return this.#cached(this.#callers, key, () => callerPolicies(this.#store, principal));
   }
+
+  /** The cached value of this generation, or a fresh one (kept unless a change came meanwhile). */
+  async #cached<T>(cache: Map<string, Cached<T>>, key: string, load: () => Promise<T>): Promise<T> {
+    const cached = cache.get(key);
+    if (cached && cached.generation === this.#generation) return cached.value;
+    const generation = this.#generation;
+    const value = await load();
+    if (generation === this.#generation) cache.set(key, { generation, value });
+    return value;
+  }
+}
+
+interface Cached<T> {
+  generation: number;
+  value: T;
 }
 
 /** The account in a resource's ARN; none for "*" and for AWS's own resources (arn:aws:iam::aws:policy/...). */

@@ -7,7 +7,7 @@ import { compilePolicy, type CompiledPolicy, type PolicySet, type RequestPrincip
 import type { Documents } from '../store/store.ts';
 import { policiesForPrincipal, type PrincipalPolicies } from './iam/policies.ts';
 import { COLLECTIONS, entityKey, type Tag } from './iam/records.ts';
-import { organizationPolicies, type LevelPolicy } from './organizations/enforcement.ts';
+import { organizationPolicies, type LevelPolicy, type OrganizationPolicies } from './organizations/enforcement.ts';
 
 export interface CallerPolicies {
   /** The caller as the policy engine names it. */
@@ -19,18 +19,11 @@ export interface CallerPolicies {
   organization?: { orgId: string; orgPaths: string[] };
 }
 
-/** What an organization imposes on one of its accounts, compiled for the policy engine. */
-export interface OrganizationControls {
-  /** On the account's principals, one list per level (root, OUs, account); absent when SCPs are not enabled. */
+/** What an organization imposes on one of its accounts (OrganizationPolicies), compiled for the policy engine. */
+export type OrganizationControls = Omit<OrganizationPolicies, 'scps' | 'rcps'> & {
   scps?: CompiledPolicy[][];
-  /** On the account's resources, likewise; absent when RCPs are not enabled. */
   rcps?: CompiledPolicy[][];
-  /** Neither SCPs nor RCPs apply to the management account. */
-  managementAccount: boolean;
-  orgId: string;
-  /** The path of the account's parent: aws:PrincipalOrgPaths / aws:ResourceOrgPaths. */
-  orgPaths: string[];
-}
+};
 
 function compileLevels(levels: LevelPolicy[][] | undefined): CompiledPolicy[][] | undefined {
   return levels?.map((level) => level.map((policy) => compilePolicy(policy.document, policy.id)));

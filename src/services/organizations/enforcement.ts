@@ -15,9 +15,10 @@ export interface OrganizationPolicies {
   scps?: LevelPolicy[][];
   /** Likewise for RCPs. */
   rcps?: LevelPolicy[][];
+  /** Neither SCPs nor RCPs apply to the management account (its principals, its resources). */
   managementAccount: boolean;
   orgId: string;
-  /** aws:PrincipalOrgPaths: the path of the account's parent, e.g. o-abc/r-ab12/ou-ab12-11111111/. */
+  /** aws:PrincipalOrgPaths / aws:ResourceOrgPaths: the path of the account's parent, e.g. o-abc/r-ab12/ou-ab12-11111111/. */
   orgPaths: string[];
 }
 
