@@ -6,6 +6,7 @@ import { onAnyResource, requestTagContext, type AccessDeclaration, type AccessRe
 import type { RequestContext } from '../service.ts';
 import type { ContextValue } from '../../policy/index.ts';
 import { delegable, DELEGABLE_READ_ACTIONS, resourcePolicyResource } from './resource-policy.ts';
+import { handshakeArnOf } from './handshake-records.ts';
 import { arnOf, findPolicy, organizationOf, targetKind } from './shared.ts';
 
 type Input = Record<string, unknown>;
@@ -37,6 +38,19 @@ function onResources(operation: string, members: readonly string[], withTags = f
 
 const withRequestTags = (operation: string): AccessDeclaration => (input) => [
   { action: `organizations:${operation}`, resource: '*', context: requestTagContext(input) },
+];
+
+/**
+ * organizations:<operation> on the handshake HandshakeId names. Its ARN names the
+ * sender's management account, but the invited account answers under its own IAM
+ * policies alone (handshakes have no resource policy), so it is not cross-account.
+ */
+const onHandshake = (operation: string): AccessDeclaration => async (input, context) => [
+  {
+    action: `organizations:${operation}`,
+    resource: await handshakeArnOf(context.store, input.HandshakeId),
+    resourceAccount: context.principal.accountId,
+  },
 ];
 
 /** Adds condition keys taken from the input to every requirement. */
@@ -116,6 +130,18 @@ export const organizationsAccess: Record<string, AccessDeclaration> = {
   TagResource: onResources('TagResource', ['ResourceId'], true),
   UntagResource: onResources('UntagResource', ['ResourceId'], true),
   ListTagsForResource: onResources('ListTagsForResource', ['ResourceId']),
+
+  InviteAccountToOrganization: withRequestTags('InviteAccountToOrganization'),
+  AcceptHandshake: onHandshake('AcceptHandshake'),
+  DeclineHandshake: onHandshake('DeclineHandshake'),
+  CancelHandshake: onHandshake('CancelHandshake'),
+  DescribeHandshake: onHandshake('DescribeHandshake'),
+  ListHandshakesForAccount: anyResource('ListHandshakesForAccount'),
+  ListHandshakesForOrganization: anyResource('ListHandshakesForOrganization'),
+  EnableAllFeatures: anyResource('EnableAllFeatures'),
+  RemoveAccountFromOrganization: onResources('RemoveAccountFromOrganization', ['AccountId']),
+  LeaveOrganization: anyResource('LeaveOrganization'),
+  CloseAccount: onResources('CloseAccount', ['AccountId']),
 
   EnableAWSServiceAccess: withContext(anyResource('EnableAWSServiceAccess'), servicePrincipalKey),
   DisableAWSServiceAccess: withContext(anyResource('DisableAWSServiceAccess'), servicePrincipalKey),

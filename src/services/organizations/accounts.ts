@@ -48,7 +48,7 @@ function statusShape(status: CreateAccountStatusRecord) {
   };
 }
 
-function requireAccount(org: OrganizationRecord, accountId: string) {
+export function requireAccount(org: OrganizationRecord, accountId: string) {
   const account = org.accounts[accountId];
   if (!account) throw accountNotFound();
   return account;
@@ -128,20 +128,20 @@ export const accountHandlers = {
 
   async DescribeAccount(input: { AccountId: string }, context: RequestContext) {
     const org = await managedOrganization(context);
-    return { Account: accountShape(org, requireAccount(org, input.AccountId)) };
+    return { Account: accountShape(org, requireAccount(org, input.AccountId), context.now) };
   },
 
   async ListAccounts(input: PageInput, context: RequestContext) {
     const org = await managedOrganization(context);
     const { items, NextToken } = page(Object.values(org.accounts), input);
-    return { Accounts: items.map((account) => accountShape(org, account)), ...(NextToken ? { NextToken } : {}) };
+    return { Accounts: items.map((account) => accountShape(org, account, context.now)), ...(NextToken ? { NextToken } : {}) };
   },
 
   async ListAccountsForParent(input: { ParentId: string } & PageInput, context: RequestContext) {
     const org = await managedOrganization(context);
     requireParent(org, input.ParentId);
     const { items, NextToken } = page(childrenOf(org, input.ParentId, 'ACCOUNT'), input);
-    return { Accounts: items.map((id) => accountShape(org, org.accounts[id]!)), ...(NextToken ? { NextToken } : {}) };
+    return { Accounts: items.map((id) => accountShape(org, org.accounts[id]!, context.now)), ...(NextToken ? { NextToken } : {}) };
   },
 
   async MoveAccount(input: { AccountId: string; SourceParentId: string; DestinationParentId: string }, context: RequestContext) {

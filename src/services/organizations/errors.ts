@@ -110,6 +110,11 @@ const CONSTRAINT_MESSAGES = {
     'You attempted to disable service access before you disabled the policy type (for example, SECURITYHUB_POLICY). To complete this operation, you must first disable the policy type.',
   CANNOT_REMOVE_DELEGATED_ADMINISTRATOR_FROM_ORG:
     'You attempted to remove an account that is registered as a delegated administrator for a service integrated with your organization. To complete this operation, you must first deregister this account as a delegated administrator.',
+  WAIT_PERIOD_ACTIVE:
+    "After you create an AWS account, you must wait until at least four days after the account was created. Invited accounts aren't subject to this waiting period.",
+  CANNOT_CLOSE_MANAGEMENT_ACCOUNT:
+    'You attempted to close the management account. To close the management account for the organization, you must first either remove or close all member accounts in the organization. Follow standard account closure process using root credentials.',
+  CLOSE_ACCOUNT_QUOTA_EXCEEDED: 'You have exceeded close account quota for the past 30 days.',
 } as const;
 
 export function constraintViolation(reason: keyof typeof CONSTRAINT_MESSAGES): AwsError {
@@ -118,4 +123,40 @@ export function constraintViolation(reason: keyof typeof CONSTRAINT_MESSAGES): A
 
 export function invalidInput(reason: string, message: string): AwsError {
   return new AwsError('InvalidInputException', message, { fields: { Reason: reason } });
+}
+
+// --- handshakes and account lifecycle -------------------------------------------
+
+export const handshakeNotFound = error('HandshakeNotFoundException', "We can't find a handshake with the HandshakeId that you specified.");
+export const invalidHandshakeTransition = error(
+  'InvalidHandshakeTransitionException',
+  "You can't perform the operation on the handshake in its current state. For example, you can't cancel a handshake that was already accepted or accept a handshake that was already declined.",
+);
+export const handshakeAlreadyInState = error(
+  'HandshakeAlreadyInStateException',
+  "The specified handshake is already in the requested state. For example, you can't accept a handshake that was already accepted.",
+);
+export const duplicateHandshake = error(
+  'DuplicateHandshakeException',
+  'A handshake with the same action and target already exists. For example, if you invited an account to join your organization, the invited account might already have a pending invitation from this organization. If you intend to resend an invitation to an account, ensure that existing handshakes that might be considered duplicates are canceled or declined.',
+);
+export const managementCannotLeave = error(
+  'MasterCannotLeaveOrganizationException',
+  "You can't remove a management account from an organization. If you want the management account to become a member account in another organization, you must first delete the current organization of the management account.",
+);
+export const accountAlreadyClosed = error('AccountAlreadyClosedException', 'You attempted to close an account that is already closed.');
+
+/** HandshakeConstraintViolationException's reasons, with AWS's descriptions as messages. */
+const HANDSHAKE_CONSTRAINT_MESSAGES = {
+  ALREADY_IN_AN_ORGANIZATION: 'The handshake request is invalid because the invited account is already a member of an organization.',
+  HANDSHAKE_RATE_LIMIT_EXCEEDED: 'You attempted to exceed the number of handshakes that you can send in one day.',
+  ORGANIZATION_ALREADY_HAS_ALL_FEATURES: 'The handshake request is invalid because the organization has already enabled all features.',
+  ORGANIZATION_IS_ALREADY_PENDING_ALL_FEATURES_MIGRATION:
+    'The handshake request is invalid because the organization has already started the process to enable all features.',
+  INVITE_DISABLED_DURING_ENABLE_ALL_FEATURES:
+    "You can't issue new invitations to join an organization while it's in the process of enabling all features. You can resume inviting accounts after you finalize the process when all accounts have agreed to the change.",
+} as const;
+
+export function handshakeConstraintViolation(reason: keyof typeof HANDSHAKE_CONSTRAINT_MESSAGES): AwsError {
+  return new AwsError('HandshakeConstraintViolationException', HANDSHAKE_CONSTRAINT_MESSAGES[reason], { fields: { Reason: reason } });
 }

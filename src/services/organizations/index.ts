@@ -1,13 +1,18 @@
 // AWS Organizations: the organization, its tree of OUs, member accounts (CreateAccount
 // makes the account and its OrganizationAccountAccessRole), policies and their
-// attachments, and tags; trusted service access, delegated administrators, effective
-// management policies and the resource-based delegation policy. organizationPolicies()
-// (enforcement.ts) gives the policy engine the SCPs and RCPs that apply to an account.
+// attachments, and tags; handshakes (invitations, enabling all features); removing,
+// leaving and closing accounts; trusted service access, delegated administrators,
+// effective management policies and the resource-based delegation policy.
+// organizationPolicies() (enforcement.ts) gives the policy engine the SCPs and RCPs
+// that apply to an account.
 import type { OperationHandler, ServiceDefinition } from '../service.ts';
 import { organizationsAccess } from './access.ts';
+import { accountLifecycleHandlers } from './account-lifecycle.ts';
 import { accountHandlers } from './accounts.ts';
+import { allFeaturesHandlers } from './all-features.ts';
 import { delegatedAdminHandlers } from './delegated-admins.ts';
 import { effectivePolicyHandlers } from './effective-policy.ts';
+import { handshakeHandlers } from './handshakes.ts';
 import { organizationHandlers } from './organization.ts';
 import { policyHandlers } from './policies.ts';
 import { resourcePolicyHandlers } from './resource-policy.ts';
@@ -27,6 +32,9 @@ export const organizationsHandlers: Record<string, OperationHandler> = {
   ...delegatedAdminHandlers,
   ...effectivePolicyHandlers,
   ...resourcePolicyHandlers,
+  ...handshakeHandlers,
+  ...allFeaturesHandlers,
+  ...accountLifecycleHandlers,
 };
 
 export const organizations: ServiceDefinition = {

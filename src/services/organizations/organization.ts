@@ -26,11 +26,8 @@ import {
   ORG_COLLECTIONS,
   type OrganizationRecord,
 } from './records.ts';
-
-/** Bulwark does not know an account's email; the management account gets this one. */
-export function placeholderEmail(accountId: string): string {
-  return `${accountId}@bulwark.invalid`;
-}
+import { placeholderEmail } from './standalone-accounts.ts';
+import { cancelPendingHandshakes } from './handshake-records.ts';
 
 /** Attaches the AWS managed policy of each enabled type that has one (FullAWSAccess, RCPFullAWSAccess). */
 export function attachDefaultPolicies(org: OrganizationRecord, targetId: string): void {
@@ -92,6 +89,7 @@ export const organizationHandlers = {
       const org = await callerOrganization(tx, context);
       assertManagementAccount(org, context);
       if (Object.keys(org.accounts).length > 1) throw organizationNotEmpty();
+      await cancelPendingHandshakes(tx, org.id, context.now);
       await tx.delete(ORG_COLLECTIONS.organizations, org.id);
       await tx.delete(ORG_COLLECTIONS.members, org.managementAccountId);
       await tx.delete(ORG_COLLECTIONS.emails, org.managementAccountEmail.toLowerCase());

@@ -12,12 +12,13 @@ import {
   policyInUse,
   policyNotAttached,
   policyNotFound,
+  policyTypeNotAvailable,
   policyTypeNotEnabled,
 } from './errors.ts';
 import { AWS_MANAGED_POLICIES, newPolicyId, type OrganizationRecord, type PolicyRecord, type Tag } from './records.ts';
 import {
   arnOf,
-  changeOrganization,
+  changeDelegable,
   findPolicy,
   managedOrganization,
   nameOf,
@@ -96,7 +97,8 @@ interface PageInput {
 export const policyHandlers = {
   async CreatePolicy(input: { Content: string; Description: string; Name: string; Type: string; Tags?: Tag[] }, context: RequestContext) {
     assertValidContent(input.Content, input.Type);
-    return changeOrganization(context, (org) => {
+    return changeDelegable(context, (org) => {
+      if (org.featureSet !== 'ALL') throw policyTypeNotAvailable();
       assertNameFree(org, input.Type, input.Name);
       if (Object.values(org.policies).filter((policy) => policy.type === input.Type).length >= MAX_POLICIES_PER_TYPE) {
         throw constraintViolation('POLICY_NUMBER_LIMIT_EXCEEDED');
@@ -120,7 +122,7 @@ export const policyHandlers = {
   },
 
   async UpdatePolicy(input: { PolicyId: string; Name?: string; Description?: string; Content?: string }, context: RequestContext) {
-    return changeOrganization(context, (org) => {
+    return changeDelegable(context, (org) => {
       const policy = requireCustomerPolicy(org, input.PolicyId);
       if (input.Content !== undefined) assertValidContent(input.Content, policy.type);
       if (input.Name !== undefined) assertNameFree(org, policy.type, input.Name, policy.id);
@@ -132,7 +134,7 @@ export const policyHandlers = {
   },
 
   async DeletePolicy(input: { PolicyId: string }, context: RequestContext) {
-    await changeOrganization(context, (org) => {
+    await changeDelegable(context, (org) => {
       const policy = requireCustomerPolicy(org, input.PolicyId);
       if (org.attachments.some((attachment) => attachment.policyId === policy.id)) throw policyInUse();
       delete org.policies[policy.id];
@@ -148,7 +150,7 @@ export const policyHandlers = {
   },
 
   async AttachPolicy(input: { PolicyId: string; TargetId: string }, context: RequestContext) {
-    await changeOrganization(context, (org) => {
+    await changeDelegable(context, (org) => {
       const policy = requirePolicy(org, input.PolicyId);
       requireTarget(org, input.TargetId);
       if (!org.enabledPolicyTypes.includes(policy.type)) throw policyTypeNotEnabled();
@@ -165,7 +167,7 @@ export const policyHandlers = {
    * RCPFullAWSAccess cannot be detached.
    */
   async DetachPolicy(input: { PolicyId: string; TargetId: string }, context: RequestContext) {
-    await changeOrganization(context, (org) => {
+    await changeDelegable(context, (org) => {
       const policy = requirePolicy(org, input.PolicyId);
       requireTarget(org, input.TargetId);
       const attached = attachedOfType(org, input.TargetId, policy.type);

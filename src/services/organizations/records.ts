@@ -37,6 +37,8 @@ export interface AccountRecord {
   joinedMethod: 'INVITED' | 'CREATED';
   joinedTimestamp: string;
   tags: Tag[];
+  /** Set by CloseAccount: the account is PENDING_CLOSURE, then SUSPENDED (accountStatus in shared.ts). */
+  closureRequestedTimestamp?: string;
 }
 
 export interface PolicyRecord {
@@ -85,6 +87,8 @@ export interface OrganizationRecord {
   delegatedAdministrators?: DelegatedAdministratorRecord[];
   /** The resource-based delegation policy (PutResourcePolicy). */
   resourcePolicy?: ResourcePolicyRecord;
+  /** When each CloseAccount of the organization was made: AWS's quota counts the last 30 days. */
+  closures?: string[];
 }
 
 export interface TrustedServiceRecord {

@@ -2,7 +2,7 @@
 // in a transaction, walking its tree, the output shapes and NextToken pagination.
 import type { Documents } from '../../store/store.ts';
 import type { RequestContext } from '../service.ts';
-import { mayReadOrganization } from './delegation.ts';
+import { mayChangePolicies, mayReadOrganization } from './delegation.ts';
 import { accessDenied, childNotFound, invalidInput, notInUse, parentNotFound, targetNotFound } from './errors.ts';
 import {
   accountArn,
@@ -45,17 +45,28 @@ export async function managedOrganization(context: RequestContext): Promise<Orga
   return org;
 }
 
+type Change<R> = (org: OrganizationRecord, tx: Documents) => R | Promise<R>;
+
 /**
  * Changes the caller's organization atomically (management account only): `change`
  * edits the record in place and returns the operation's result.
  */
-export async function changeOrganization<R>(
-  context: RequestContext,
-  change: (org: OrganizationRecord, tx: Documents) => R | Promise<R>,
-): Promise<R> {
+export async function changeOrganization<R>(context: RequestContext, change: Change<R>): Promise<R> {
+  return changeIfAllowed(context, (org) => org.managementAccountId === context.principal.accountId, change);
+}
+
+/**
+ * A policy-management change (policies, attachments, tags), which a delegation policy
+ * can also grant members: the authorizer has evaluated their call against it.
+ */
+export async function changeDelegable<R>(context: RequestContext, change: Change<R>): Promise<R> {
+  return changeIfAllowed(context, (org) => mayChangePolicies(org, context.principal.accountId), change);
+}
+
+async function changeIfAllowed<R>(context: RequestContext, allowed: (org: OrganizationRecord) => boolean, change: Change<R>): Promise<R> {
   return context.store.transaction(async (tx) => {
     const org = await callerOrganization(tx, context);
-    assertManagementAccount(org, context);
+    if (!allowed(org)) throw accessDenied();
     const result = await change(org, tx);
     await tx.put(ORG_COLLECTIONS.organizations, org.id, org);
     return result;
@@ -156,14 +167,28 @@ export function unitShape(org: OrganizationRecord, unit: UnitRecord) {
   return { Id: unit.id, Arn: unitArn(org, unit.id), Name: unit.name, Path: pathOf(org, unit.id) };
 }
 
-export function accountShape(org: OrganizationRecord, account: AccountRecord) {
+/** How long a closed account stays PENDING_CLOSURE on Bulwark's clock ("a few minutes" on AWS). */
+export const CLOSURE_DELAY_MS = 5 * 60 * 1000;
+
+export type AccountStatus = 'ACTIVE' | 'PENDING_CLOSURE' | 'SUSPENDED';
+
+/** ACTIVE, or after CloseAccount PENDING_CLOSURE and then SUSPENDED once CLOSURE_DELAY_MS has passed. */
+export function accountStatus(account: AccountRecord, now: Date): AccountStatus {
+  if (!account.closureRequestedTimestamp) return 'ACTIVE';
+  const closedAt = Date.parse(account.closureRequestedTimestamp) + CLOSURE_DELAY_MS;
+  return now.getTime() >= closedAt ? 'SUSPENDED' : 'PENDING_CLOSURE';
+}
+
+/** `now` decides whether a closure has completed; without it a closing account reads PENDING_CLOSURE. */
+export function accountShape(org: OrganizationRecord, account: AccountRecord, now = new Date(0)) {
+  const status = accountStatus(account, now);
   return {
     Id: account.id,
     Arn: accountArn(org, account.id),
     Email: account.email,
     Name: account.name,
-    Status: 'ACTIVE',
-    State: 'ACTIVE',
+    Status: status,
+    State: status,
     Paths: [pathOf(org, account.id)],
     JoinedMethod: account.joinedMethod,
     JoinedTimestamp: new Date(account.joinedTimestamp),

@@ -51,3 +51,17 @@ export async function createMember(store: Store, email: string, name = email.spl
   const status = await call(store, 'DescribeCreateAccountStatus', { CreateAccountRequestId: CreateAccountStatus.Id });
   return status.CreateAccountStatus.AccountId;
 }
+
+/** Calls an operation as the root user of `accountId` at another moment than NOW (Bulwark's clock moved). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function callAt(store: Store, at: Date, operation: string, input: object = {}, accountId = MANAGEMENT): Promise<any> {
+  const handler = organizationsHandlers[operation];
+  assert.ok(handler, `no handler for ${operation}`);
+  return handler(input, { ...contextFor(store, accountId), now: at });
+}
+
+/** The management account invites `accountId`, which accepts with its own credentials. */
+export async function inviteAndJoin(store: Store, accountId: string): Promise<void> {
+  const { Handshake } = await call(store, 'InviteAccountToOrganization', { Target: { Id: accountId, Type: 'ACCOUNT' } });
+  await call(store, 'AcceptHandshake', { HandshakeId: Handshake.Id }, accountId);
+}
