@@ -15,6 +15,7 @@ import {
   GetAccountSummaryCommand,
   GetOrganizationsAccessReportCommand,
   IAMClient,
+  ListOrganizationsFeaturesCommand,
   ListUsersCommand,
   PutUserPolicyCommand,
   SimulatePrincipalPolicyCommand,
@@ -293,9 +294,17 @@ describe('Organizations policies enforced on every call (AWS SDK for JavaScript 
       sts.send(new AssumeRootCommand({ TargetPrincipal, TaskPolicyArn: { arn: 'arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials' } }));
     await deniedWith(auditRoot(member), /sts:AssumeRoot on resource: arn:aws:iam::\d{12}:root because root sessions are not enabled/);
 
+    const managementIam = new IAMClient(clientConfig(server, managementAdmin));
+    await assert.rejects(managementIam.send(new ListOrganizationsFeaturesCommand({})), { name: 'ServiceAccessNotEnabledException' });
     await organizations.send(new EnableAWSServiceAccessCommand({ ServicePrincipal: 'iam.amazonaws.com' }));
-    const { EnabledFeatures } = await new IAMClient(clientConfig(server, managementAdmin)).send(new EnableOrganizationsRootSessionsCommand({}));
+    await assert.rejects(iamAs(memberSession).send(new EnableOrganizationsRootSessionsCommand({})), { name: 'CallerIsNotManagementAccountException' });
+    await assert.rejects(
+      iamAs(memberSession).send(new ListOrganizationsFeaturesCommand({})),
+      { name: 'AccountNotManagementOrDelegatedAdministratorException' },
+    );
+    const { EnabledFeatures } = await managementIam.send(new EnableOrganizationsRootSessionsCommand({}));
     assert.deepEqual(EnabledFeatures, ['RootSessions']);
+    assert.deepEqual((await managementIam.send(new ListOrganizationsFeaturesCommand({}))).OrganizationId, orgId);
 
     const { Credentials } = await auditRoot(member);
     assert.ok(Credentials?.Expiration && Credentials.Expiration.getTime() - Date.now() <= 900_000 + 5_000);
