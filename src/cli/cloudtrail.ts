@@ -22,6 +22,7 @@ Validates the digest and log files a trail delivered to its local bucket
   --region REGION     digests of this region (default: the trail's home region)
   --s3-bucket NAME    the bucket, when it is no longer the trail's
   --s3-prefix PREFIX  the key prefix, when it is no longer the trail's
+  --account-id ID     the member account to validate (required for organization trails)
   --data-dir DIR      Bulwark's data directory (BULWARK_DATA_DIR; default ./.bulwark)
   --store URL         Bulwark's store (BULWARK_STORE; default sqlite:DATA_DIR/bulwark.db)
   --verbose           list every valid file too
@@ -76,6 +77,7 @@ function readValidateLogsArgs(args: string[], env: NodeJS.ProcessEnv) {
         region: { type: 'string' },
         's3-bucket': { type: 'string' },
         's3-prefix': { type: 'string' },
+        'account-id': { type: 'string' },
         'data-dir': { type: 'string' },
         store: { type: 'string' },
         verbose: { type: 'boolean' },
@@ -98,6 +100,7 @@ function readValidateLogsArgs(args: string[], env: NodeJS.ProcessEnv) {
     ...(values.region && { region: values.region }),
     ...(values['s3-bucket'] && { s3Bucket: values['s3-bucket'] }),
     ...(values['s3-prefix'] && { s3Prefix: values['s3-prefix'] }),
+    ...(values['account-id'] && { accountId: values['account-id'] }),
     dataDir,
     store: values.store ?? env.BULWARK_STORE ?? `sqlite:${resolve(dataDir, 'bulwark.db')}`,
     verbose: values.verbose ?? false,

@@ -16,6 +16,7 @@ import type { Store } from '../../store/store.ts';
 import { DigestDelivery } from './digest-delivery.ts';
 import { HASH_ALGORITHM, sha256Hex } from './digests.ts';
 import { OUTBOX } from './event-store.ts';
+import { refreshOrganizationMarkers, organizationTrailsOf } from './organization-trails.ts';
 import { logFileKey, objectPath, trailDestination } from './layout.ts';
 import { awsRecord, type CloudTrailRecord } from './record.ts';
 import { trailSelects } from './selectors.ts';
@@ -59,7 +60,8 @@ export class LogDelivery {
    */
   async deliver(): Promise<void> {
     while (this.#running) await this.#running;
-    this.#running = this.#deliverOutbox()
+    this.#running = refreshOrganizationMarkers(this.#store)
+      .then(() => this.#deliverOutbox())
       .then(() => this.#digests.deliverDue(this.#clock.now()))
       .finally(() => (this.#running = undefined));
     await this.#running;
@@ -83,7 +85,8 @@ export class LogDelivery {
   }
 
   async #deliverAccount(account: string, records: CloudTrailRecord[]): Promise<void> {
-    const trails = (await this.#store.list<TrailRecord>(TRAILS, { prefix: `${account}/` })).items.map((i) => i.value).filter((t) => t.logging);
+    const own = (await this.#store.list<TrailRecord>(TRAILS, { prefix: `${account}/` })).items.map((i) => i.value).filter((t) => t.logging);
+    const trails = [...own, ...(await organizationTrailsOf(this.#store, account))];
     for (const trail of trails) {
       const byRegion = new Map<string, CloudTrailRecord[]>();
       for (const record of records) {
@@ -96,7 +99,7 @@ export class LogDelivery {
       let error: string | undefined;
       for (const [region, regionRecords] of byRegion) {
         try {
-          await this.#writeLogFile(trail, region, regionRecords, now);
+          await this.#writeLogFile(trail, account, region, regionRecords, now);
         } catch (failure) {
           error = (failure as Error).message;
           this.#logger.error('cloudtrail log file not written', { trail: trail.name, error });
@@ -106,8 +109,8 @@ export class LogDelivery {
     }
   }
 
-  async #writeLogFile(trail: TrailRecord, region: string, records: CloudTrailRecord[], now: Date): Promise<void> {
-    const destination = trailDestination(trail);
+  async #writeLogFile(trail: TrailRecord, account: string, region: string, records: CloudTrailRecord[], now: Date): Promise<void> {
+    const destination = trailDestination(trail, account);
     const key = logFileKey(destination, region, now);
     const path = objectPath(this.#dataDir, destination.bucket, key);
     await mkdir(dirname(path), { recursive: true });

@@ -98,7 +98,7 @@ export class DigestDelivery {
       const current = await tx.get<DigestChain>(DIGEST_CHAINS, key);
       if (!current || current.windowStart !== chain.windowStart) return { next: current };
       const trail = await tx.get<TrailRecord>(TRAILS, trailKey(chain.trailAccountId, chain.trailName));
-      const destination = trail ? trailDestination(trail, chain.accountId, chain.destination.organizationId) : chain.destination;
+      const destination = trail ? trailDestination(trail, chain.accountId) : chain.destination;
       const pending = (await tx.list<PendingLogFile>(DIGEST_PENDING, { prefix: `${key}/` })).items;
       const included = pending.filter((p) => p.value.deliveredMs <= end.getTime());
       const object = digestFileKey(destination, chain.region, { name: chain.trailName, homeRegion: chain.homeRegion }, end);

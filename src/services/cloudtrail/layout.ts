@@ -19,17 +19,16 @@ export interface Destination {
   organizationId?: string;
 }
 
-/** Where a trail puts the files of `accountId` (its own account unless an organization trail says otherwise). */
+/** Where a trail puts the files of `accountId` (an organization trail logs its members' too, under its organization's id). */
 export function trailDestination(
-  trail: { s3BucketName: string; s3KeyPrefix?: string; accountId: string },
+  trail: { s3BucketName: string; s3KeyPrefix?: string; accountId: string; organizationId?: string },
   accountId = trail.accountId,
-  organizationId?: string,
 ): Destination {
   return {
     bucket: trail.s3BucketName,
     ...(trail.s3KeyPrefix && { prefix: trail.s3KeyPrefix }),
     accountId,
-    ...(organizationId && { organizationId }),
+    ...(trail.organizationId && { organizationId: trail.organizationId }),
   };
 }
 

@@ -7,6 +7,7 @@ import type { Documents } from '../../store/store.ts';
 import type { Handlers } from '../handlers.ts';
 import type { RequestContext } from '../service.ts';
 import { LOGGING_ACCOUNTS } from './event-store.ts';
+import { organizationForTrail, syncOrganizationMarkers } from './organization-trails.ts';
 import { decodeToken, encodeToken } from './tokens.ts';
 import type { AdvancedEventSelector, AggregationConfiguration, EventSelector, InsightSelector, Operations, Tag, Trail } from '../../protocol/types/cloudtrail.ts';
 
@@ -28,6 +29,8 @@ export interface TrailRecord {
   includeGlobalServiceEvents: boolean;
   isMultiRegionTrail: boolean;
   isOrganizationTrail: boolean;
+  /** Set while the trail is an organization trail: the organization it logs. */
+  organizationId?: string;
   logFileValidationEnabled: boolean;
   cloudWatchLogsLogGroupArn?: string;
   cloudWatchLogsRoleArn?: string;
@@ -158,6 +161,7 @@ async function updateLoggingMarker(tx: Documents, trail: TrailRecord, deleted = 
   const trails = trail.logging && !deleted ? [...others, trail.name] : others;
   if (trails.length === 0) await tx.delete(LOGGING_ACCOUNTS, trail.accountId);
   else await tx.put(LOGGING_ACCOUNTS, trail.accountId, { trails });
+  await syncOrganizationMarkers(tx, trail, deleted);
 }
 
 function checkTags(tags: Tag[]): void {
@@ -197,6 +201,7 @@ export function trailHandlers(flush: FlushDelivery): Handlers<Operations> {
         logging: false,
       };
       await context.store.transaction(async (tx) => {
+        if (trail.isOrganizationTrail) trail.organizationId = await organizationForTrail(tx, context);
         const page = await tx.list<TrailRecord>(TRAILS, { prefix: `${accountId}/` });
         if (page.items.filter((t) => t.value.homeRegion === context.region).length >= MAX_TRAILS_PER_REGION) {
           throw new AwsError('MaximumNumberOfTrailsExceededException', `User: ${accountId} already has ${MAX_TRAILS_PER_REGION} trails in ${context.region}.`);
@@ -222,6 +227,8 @@ export function trailHandlers(flush: FlushDelivery): Handlers<Operations> {
         if (input.SnsTopicName !== undefined) trail.snsTopicName = input.SnsTopicName === '' ? undefined : input.SnsTopicName;
         if (input.IncludeGlobalServiceEvents !== undefined) trail.includeGlobalServiceEvents = input.IncludeGlobalServiceEvents;
         if (input.IsMultiRegionTrail !== undefined) trail.isMultiRegionTrail = input.IsMultiRegionTrail;
+        if (input.IsOrganizationTrail === true && !trail.isOrganizationTrail) trail.organizationId = await organizationForTrail(tx, context);
+        if (input.IsOrganizationTrail === false) delete trail.organizationId;
         if (input.IsOrganizationTrail !== undefined) trail.isOrganizationTrail = input.IsOrganizationTrail;
         if (input.EnableLogFileValidation !== undefined) trail.logFileValidationEnabled = input.EnableLogFileValidation;
         if (input.CloudWatchLogsLogGroupArn !== undefined) trail.cloudWatchLogsLogGroupArn = input.CloudWatchLogsLogGroupArn || undefined;
@@ -231,6 +238,7 @@ export function trailHandlers(flush: FlushDelivery): Handlers<Operations> {
           throw new AwsError('InvalidParameterCombinationException', 'Multi-Region trail must include global service events.');
         }
         await tx.put(TRAILS, trailKey(trail.accountId, trail.name), trail);
+        await updateLoggingMarker(tx, trail);
         return writeAnswer(trail);
       });
     },

@@ -19,6 +19,8 @@ export interface ValidateLogsOptions {
   /** The bucket and prefix when they are no longer the trail's (or the trail is gone). */
   s3Bucket?: string;
   s3Prefix?: string;
+  /** The member account whose files an organization trail's validation covers. */
+  accountId?: string;
   verbose: boolean;
 }
 
@@ -30,7 +32,8 @@ const ARN = /^arn:.+:cloudtrail:([^:]+):(\d{12}):trail\/(.+)$/;
 export async function validateTrailLogs(store: Documents, options: ValidateLogsOptions): Promise<ValidationReport> {
   const match = ARN.exec(options.trailArn);
   if (!match) throw new ValidateLogsError(`Invalid trail ARN provided: ${options.trailArn}`);
-  const [, homeRegion, accountId, trailName] = match;
+  const [, homeRegion, trailAccountId, trailName] = match;
+  const accountId = options.accountId ?? trailAccountId;
   if (options.start.getTime() > options.end.getTime()) {
     throw new ValidateLogsError('Invalid time range specified: start-time must occur before end-time');
   }
@@ -38,9 +41,12 @@ export async function validateTrailLogs(store: Documents, options: ValidateLogsO
   if (options.s3Bucket) {
     destination = trailDestination({ s3BucketName: options.s3Bucket, ...(options.s3Prefix && { s3KeyPrefix: options.s3Prefix }), accountId });
   } else {
-    const trail = await store.get<TrailRecord>(TRAILS, trailKey(accountId, trailName));
+    const trail = await store.get<TrailRecord>(TRAILS, trailKey(trailAccountId, trailName));
     if (!trail || trailArn(trail) !== options.trailArn) throw new ValidateLogsError(`A trail could not be found for ${options.trailArn}`);
-    destination = trailDestination(trail);
+    if (trail.isOrganizationTrail && options.accountId === undefined) {
+      throw new ValidateLogsError("Missing required parameter for organization trail: '--account-id'");
+    }
+    destination = trailDestination(trail, accountId);
   }
   const region = options.region ?? homeRegion;
   // The AWS CLI asks for the keys of the range and two hours beyond it.

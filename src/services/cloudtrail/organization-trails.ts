@@ -1,0 +1,81 @@
+// Organization trails: a trail of an organization's management account that also logs
+// every member account's events, under AWSLogs/<org-id>/<account>/ in its bucket. The
+// recorder only queues events for delivery in accounts holding a "logging" marker, so a
+// logging organization trail puts its entry (ORG:<management account>/<trail>) in every
+// member's marker, refreshed on each delivery tick for accounts that joined since.
+import { AwsError } from '../../protocol/errors.ts';
+import type { Documents, Store } from '../../store/store.ts';
+import type { RequestContext } from '../service.ts';
+import { organizationOf } from '../organizations/shared.ts';
+import { hasTrustedAccess } from '../organizations/service-access.ts';
+import { LOGGING_ACCOUNTS } from './event-store.ts';
+import { TRAILS, type TrailRecord } from './trails.ts';
+
+const CLOUDTRAIL_PRINCIPAL = 'cloudtrail.amazonaws.com';
+
+interface LoggingMarker {
+  trails: string[];
+}
+
+/** The organization an organization trail of the caller would cover, if AWS lets the caller make one. */
+export async function organizationForTrail(docs: Documents, context: RequestContext): Promise<string> {
+  const accountId = context.principal.accountId;
+  const org = await organizationOf(docs, accountId);
+  if (!org) throw new AwsError('OrganizationsNotInUseException', 'This account is not a member of an organization.');
+  if (org.managementAccountId !== accountId) {
+    throw new AwsError('NotOrganizationMasterAccountException', `The account ${accountId} is not the management account of an organization.`);
+  }
+  if (org.featureSet !== 'ALL') {
+    throw new AwsError('OrganizationNotInAllFeaturesModeException', 'This operation requires that all features are enabled in the organization.');
+  }
+  if (!hasTrustedAccess(org, CLOUDTRAIL_PRINCIPAL)) {
+    throw new AwsError('CloudTrailAccessNotEnabledException', 'CloudTrail trusted access is not enabled for your organization.');
+  }
+  return org.id;
+}
+
+function markerEntry(trail: Pick<TrailRecord, 'accountId' | 'name'>): string {
+  return `ORG:${trail.accountId}/${trail.name}`;
+}
+
+async function addMarker(tx: Documents, accountId: string, entry: string): Promise<void> {
+  const marker = (await tx.get<LoggingMarker>(LOGGING_ACCOUNTS, accountId)) ?? { trails: [] };
+  if (!marker.trails.includes(entry)) await tx.put(LOGGING_ACCOUNTS, accountId, { trails: [...marker.trails, entry] });
+}
+
+/**
+ * Puts the trail's entry in the marker of every account of its organization while it
+ * logs, and takes it out of every marker otherwise (also of accounts that left).
+ */
+export async function syncOrganizationMarkers(tx: Documents, trail: TrailRecord, deleted = false): Promise<void> {
+  const entry = markerEntry(trail);
+  const members = trail.isOrganizationTrail && trail.logging && !deleted ? await memberAccounts(tx, trail.accountId) : [];
+  for (const { key, value } of (await tx.list<LoggingMarker>(LOGGING_ACCOUNTS)).items) {
+    if (!value.trails.includes(entry) || members.includes(key)) continue;
+    const trails = value.trails.filter((t) => t !== entry);
+    if (trails.length === 0) await tx.delete(LOGGING_ACCOUNTS, key);
+    else await tx.put(LOGGING_ACCOUNTS, key, { trails });
+  }
+  for (const account of members) await addMarker(tx, account, entry);
+}
+
+async function memberAccounts(docs: Documents, managementAccountId: string): Promise<string[]> {
+  const org = await organizationOf(docs, managementAccountId);
+  return org && org.managementAccountId === managementAccountId ? Object.keys(org.accounts) : [];
+}
+
+/** Brings every logging organization trail's markers up to date with its organization's members. */
+export async function refreshOrganizationMarkers(store: Store): Promise<void> {
+  const trails = (await store.list<TrailRecord>(TRAILS)).items.map((i) => i.value).filter((t) => t.isOrganizationTrail && t.logging);
+  for (const trail of trails) {
+    await store.transaction((tx) => syncOrganizationMarkers(tx, trail));
+  }
+}
+
+/** The logging organization trails that deliver `accountId`'s events, other than the account's own trails. */
+export async function organizationTrailsOf(store: Store, accountId: string): Promise<TrailRecord[]> {
+  const org = await organizationOf(store, accountId);
+  if (!org || org.managementAccountId === accountId) return [];
+  const trails = (await store.list<TrailRecord>(TRAILS, { prefix: `${org.managementAccountId}/` })).items.map((i) => i.value);
+  return trails.filter((t) => t.isOrganizationTrail && t.logging && t.organizationId === org.id);
+}

@@ -1,0 +1,155 @@
+// Organization trails end to end: only the management account of an organization with
+// all features and CloudTrail's trusted access may make one; it then logs the member
+// accounts' calls too, under AWSLogs/<org-id>/<account>/, with a digest chain per
+// account that `bulwark cloudtrail validate-logs --account-id` checks.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { gunzipSync } from 'node:zlib';
+import { CloudTrailClient, CloudTrailServiceException, CreateTrailCommand, StartLoggingCommand } from '@aws-sdk/client-cloudtrail';
+import { IAMClient, ListRolesCommand } from '@aws-sdk/client-iam';
+import {
+  CreateAccountCommand,
+  CreateOrganizationCommand,
+  DescribeCreateAccountStatusCommand,
+  EnableAWSServiceAccessCommand,
+  OrganizationsClient,
+} from '@aws-sdk/client-organizations';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import type { RunningServer } from '../../src/server/server.ts';
+import { failure as anyFailure } from '../helpers/errors.ts';
+import { DUMMY_CREDENTIALS, startTestServer, TEST_ACCOUNT } from '../helpers/server.ts';
+
+const run = promisify(execFile);
+const failure = (promise: Promise<unknown>) => anyFailure(promise, CloudTrailServiceException);
+const REGION = 'us-east-1';
+const BUCKET = 'org-trail-bucket';
+const TRAIL_ARN = `arn:aws:cloudtrail:${REGION}:${TEST_ACCOUNT}:trail/org-trail`;
+const root = new URL('../../', import.meta.url).pathname;
+
+async function waitFor<T>(what: string, probe: () => T | undefined): Promise<T> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const found = probe();
+    if (found !== undefined) return found;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('CloudTrail organization trails', () => {
+  let server: RunningServer;
+  let dataDir: string;
+  let trail: CloudTrailClient;
+  let organizations: OrganizationsClient;
+  let orgId: string;
+  let member: string;
+  let memberCredentials: { accessKeyId: string; secretAccessKey: string; sessionToken: string };
+
+  const objects = (prefix: string) => {
+    const dir = join(dataDir, 's3', BUCKET);
+    if (!existsSync(dir)) return [];
+    return readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile() && e.name.endsWith('.json.gz'))
+      .map((e) => relative(dir, join(e.parentPath, e.name)))
+      .filter((key) => key.startsWith(prefix))
+      .sort();
+  };
+
+  before(async () => {
+    process.env.BULWARK_CLOUDTRAIL_DELIVERY_MS = '50';
+    dataDir = mkdtempSync(join(tmpdir(), 'bulwark-ct-org-'));
+    server = await startTestServer({ dataDir, store: `sqlite:${join(dataDir, 'bulwark.db')}`, cloudTrailRecording: true });
+    const config = { endpoint: server.url, region: REGION, credentials: DUMMY_CREDENTIALS };
+    trail = new CloudTrailClient(config);
+    organizations = new OrganizationsClient(config);
+  });
+  after(async () => {
+    delete process.env.BULWARK_CLOUDTRAIL_DELIVERY_MS;
+    trail.destroy();
+    organizations.destroy();
+    await server.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('refuses an organization trail outside an organization, and until CloudTrail has trusted access', async () => {
+    const create = () => trail.send(new CreateTrailCommand({ Name: 'org-trail', S3BucketName: BUCKET, IsOrganizationTrail: true, EnableLogFileValidation: true }));
+    assert.equal((await failure(create())).name, 'OrganizationsNotInUseException');
+    orgId = (await organizations.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }))).Organization!.Id!;
+    assert.equal((await failure(create())).name, 'CloudTrailAccessNotEnabledException');
+    await organizations.send(new EnableAWSServiceAccessCommand({ ServicePrincipal: 'cloudtrail.amazonaws.com' }));
+    const created = await create();
+    assert.equal(created.IsOrganizationTrail, true);
+    await trail.send(new StartLoggingCommand({ Name: 'org-trail' }));
+
+    const started = await organizations.send(new CreateAccountCommand({ Email: 'member@example.com', AccountName: 'member' }));
+    const status = await organizations.send(new DescribeCreateAccountStatusCommand({ CreateAccountRequestId: started.CreateAccountStatus!.Id! }));
+    member = status.CreateAccountStatus!.AccountId!;
+    const sts = new STSClient({ endpoint: server.url, region: REGION, credentials: DUMMY_CREDENTIALS });
+    try {
+      const assumed = await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${member}:role/OrganizationAccountAccessRole`, RoleSessionName: 'org-trail-test' }));
+      const c = assumed.Credentials!;
+      memberCredentials = { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! };
+    } finally {
+      sts.destroy();
+    }
+  });
+
+  it("delivers a member account's calls under AWSLogs/<org-id>/<member>/, and the management account's under its own id", async () => {
+    const memberIam = new IAMClient({ endpoint: server.url, region: REGION, credentials: memberCredentials });
+    try {
+      await memberIam.send(new ListRolesCommand({}));
+    } finally {
+      memberIam.destroy();
+    }
+    const memberPrefix = `AWSLogs/${orgId}/${member}/CloudTrail/${REGION}/`;
+    const file = await waitFor('a member log file', () => {
+      return objects(memberPrefix).find((key) => {
+        const { Records } = JSON.parse(gunzipSync(readFileSync(join(dataDir, 's3', BUCKET, key))).toString()) as { Records: { eventName: string }[] };
+        return Records.some((r) => r.eventName === 'ListRoles');
+      });
+    });
+    assert.match(file, new RegExp(`/${member}_CloudTrail_${REGION}_\\d{8}T\\d{4}Z_[A-Za-z0-9]{16}\\.json\\.gz$`));
+    const { Records } = JSON.parse(gunzipSync(readFileSync(join(dataDir, 's3', BUCKET, file))).toString()) as { Records: { recipientAccountId: string }[] };
+    assert.ok(Records.every((r) => r.recipientAccountId === member));
+    await waitFor("the management account's log file", () => objects(`AWSLogs/${orgId}/${TEST_ACCOUNT}/CloudTrail/`)[0]);
+    assert.deepEqual(objects(`AWSLogs/${TEST_ACCOUNT}/`), [], 'nothing in the single-account layout');
+  });
+
+  it('a member account cannot make an organization trail: NotOrganizationMasterAccountException', async () => {
+    const memberTrail = new CloudTrailClient({ endpoint: server.url, region: REGION, credentials: memberCredentials });
+    try {
+      const error = await failure(memberTrail.send(new CreateTrailCommand({ Name: 'member-org-trail', S3BucketName: BUCKET, IsOrganizationTrail: true })));
+      assert.equal(error.name, 'NotOrganizationMasterAccountException');
+    } finally {
+      memberTrail.destroy();
+    }
+  });
+
+  it("signs a digest chain per account; validate-logs checks a member's with --account-id and asks for it otherwise", async () => {
+    await fetch(`${server.url}/_bulwark/clock`, { method: 'POST', body: JSON.stringify({ advanceSeconds: 3601 }) });
+    const digest = await waitFor('a member digest', () => objects(`AWSLogs/${orgId}/${member}/CloudTrail-Digest/${REGION}/`)[0]);
+    assert.match(digest, new RegExp(`/${member}_CloudTrail-Digest_${REGION}_org-trail_${REGION}_\\d{8}T\\d{6}Z\\.json\\.gz$`));
+    await waitFor('a management digest', () => objects(`AWSLogs/${orgId}/${TEST_ACCOUNT}/CloudTrail-Digest/${REGION}/`)[0]);
+
+    const validate = async (...extra: string[]) => {
+      const args = ['cloudtrail', 'validate-logs', '--trail-arn', TRAIL_ARN, '--start-time', '2020-01-01T00:00:00Z', '--data-dir', dataDir, ...extra];
+      try {
+        return { code: 0, ...(await run(join(root, 'bin/bulwark'), args, { env: { PATH: process.env.PATH } })) };
+      } catch (error) {
+        return error as { code: number; stdout: string; stderr: string };
+      }
+    };
+    const valid = await validate('--account-id', member);
+    assert.equal(valid.code, 0, valid.stderr);
+    assert.match(valid.stdout, /\n1\/1 digest files valid\n/);
+    assert.match(valid.stdout, /\n(\d+)\/\1 log files valid\n/);
+    const missing = await validate();
+    assert.equal(missing.code, 255);
+    assert.match(missing.stderr, /Missing required parameter for organization trail: '--account-id'/);
+  });
+});
