@@ -6,6 +6,7 @@ import { AwsError } from '../../protocol/errors.ts';
 import type { Documents, Store, Transaction } from '../../store/store.ts';
 import type { RequestContext } from '../service.ts';
 import { awsManagedKeyOf } from './aws-managed.ts';
+import { currentVersion, expireImportedMaterial, importedMaterialExpired, isImported } from './imported-material.ts';
 import { fromStoredKeyMaterial, generateKeyMaterial, parseKeyRef, toStoredKeyMaterial, type KeyMaterial } from './crypto/index.ts';
 import type { KeyUsageType } from '../../protocol/types/kms.ts';
 import {
@@ -124,18 +125,6 @@ function isDue(record: KeyRecord, now: Date): boolean {
   return deletionDue || rotationDue || importedMaterialExpired(record, now);
 }
 
-function importedMaterialExpired(record: KeyRecord, now: Date): boolean {
-  const current = record.materials.find((v) => v.material.materialId === record.currentMaterialId);
-  return record.origin === 'EXTERNAL' && current?.validTo !== undefined && Date.parse(current.validTo) <= now.getTime();
-}
-
-/** Imported material past its ValidTo is deleted by KMS: the key waits for a new import. */
-function expireImportedMaterial(record: KeyRecord, now: Date): void {
-  if (!importedMaterialExpired(record, now)) return;
-  delete record.currentMaterialId;
-  if (record.state !== 'PendingDeletion') record.state = 'PendingImport';
-}
-
 /** Rotations whose dates have passed, each on its own date (material is kept; new one becomes current). */
 async function applyDueRotations(record: KeyRecord, now: Date): Promise<void> {
   const { rotation } = record;
@@ -207,14 +196,15 @@ export function requireUsage(record: KeyRecord, usage: KeyUsageType, operation: 
 }
 
 export function currentMaterial(record: KeyRecord): KeyMaterial {
-  const version = record.materials.find((v) => v.material.materialId === record.currentMaterialId);
-  if (!version) throw invalidState(`${record.arn} is pending import.`);
+  const version = currentVersion(record);
+  if (!version || !isImported(version)) throw invalidState(`${record.arn} is pending import.`);
   return fromStoredKeyMaterial(version.material);
 }
 
+/** Material a ciphertext names, if the key still holds it (not pending rotation, not deleted). */
 export function materialById(record: KeyRecord, materialId: string): KeyMaterial | undefined {
   const version = record.materials.find((v) => v.material.materialId === materialId);
-  return version ? fromStoredKeyMaterial(version.material) : undefined;
+  return version && isImported(version) && !version.pendingRotation ? fromStoredKeyMaterial(version.material) : undefined;
 }
 
 /** Writes a changed key record back. */

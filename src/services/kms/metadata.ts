@@ -1,6 +1,7 @@
 // KeyMetadata as DescribeKey, CreateKey and ReplicateKey return it.
 import { KEY_SPECS } from './crypto/index.ts';
 import type { KeyMetadata, MultiRegionConfiguration } from '../../protocol/types/kms.ts';
+import { currentVersion } from './imported-material.ts';
 import { keyArn, type KeyRecord } from './records.ts';
 
 export function keyMetadata(record: KeyRecord): KeyMetadata {
@@ -30,7 +31,7 @@ export function keyMetadata(record: KeyRecord): KeyMetadata {
     metadata.PendingDeletionWindowInDays = record.pendingWindowInDays;
   }
   if (record.origin === 'EXTERNAL') {
-    const current = record.materials.find((v) => v.material.materialId === record.currentMaterialId);
+    const current = currentVersion(record);
     metadata.ExpirationModel = current?.expirationModel;
     if (current?.validTo) metadata.ValidTo = new Date(current.validTo);
   }

@@ -26,6 +26,10 @@ export interface MaterialVersion {
   validTo?: string;
   expirationModel?: ExpirationModelType;
   description?: string;
+  /** Imported material deleted or expired: kept only so that a re-import must match it. */
+  notImported?: true;
+  /** Imported as NEW_KEY_MATERIAL and waiting for RotateKeyOnDemand (imported-material.ts). */
+  pendingRotation?: true;
 }
 
 export interface KeyRecord {

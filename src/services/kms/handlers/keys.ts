@@ -9,6 +9,7 @@ import { findKey, invalidState, requireKey, requireNotPendingDeletion, saveKey }
 import { keyMetadata } from '../metadata.ts';
 import type { CreateKeyRequest, KeySpec, KeyUsageType, Operations } from '../../../protocol/types/kms.ts';
 import { KMS_COLLECTIONS, keyArn, keyKey, newKeyId, regionPrefix, type KeyRecord } from '../records.ts';
+import { hasAllMaterial } from '../imported-material.ts';
 import { checkKeyQuota } from '../quotas.ts';
 import { checkTags } from '../tags.ts';
 import { lastKeyUse } from '../usage.ts';
@@ -141,7 +142,7 @@ export const keyHandlers: Handlers<Operations> = {
     const record = await requireKey(context, input.KeyId);
     if (record.state !== 'PendingDeletion') throw invalidState(`${record.arn} is not pending deletion.`);
     // A cancelled key comes back Disabled (imported keys without material: PendingImport).
-    record.state = record.currentMaterialId ? 'Disabled' : 'PendingImport';
+    record.state = hasAllMaterial(record) ? 'Disabled' : 'PendingImport';
     delete record.deletionDate;
     delete record.pendingWindowInDays;
     await saveKey(context.store, record);

@@ -1,22 +1,52 @@
 // Key rotation: automatic (every RotationPeriodInDays, 90-2560, default 365, applied
 // lazily on Bulwark's clock) and on demand. Old material is kept, so ciphertexts made
-// before a rotation still decrypt. Symmetric encryption keys with KMS-made material only.
+// before a rotation still decrypt. Symmetric encryption keys; those with imported
+// material rotate on demand only, to material imported as NEW_KEY_MATERIAL.
 import { AwsError } from '../../../protocol/errors.ts';
 import type { Handlers } from '../../handlers.ts';
-import { addRotatedMaterial, nextRotationDate, requireEnabled, requireKey, saveKey } from '../keys.ts';
+import { isImported, materialState, pendingRotationVersion } from '../imported-material.ts';
+import { addRotatedMaterial, invalidState, nextRotationDate, requireEnabled, requireKey, saveKey } from '../keys.ts';
 import type { Operations, RotationsListEntry } from '../../../protocol/types/kms.ts';
 import { KMS_QUOTAS, limitExceeded } from '../quotas.ts';
-import type { KeyRecord } from '../records.ts';
+import type { KeyRecord, MaterialVersion } from '../records.ts';
 
 const DEFAULT_PERIOD_DAYS = 365;
 
-function requireRotatable(record: KeyRecord, operation: string): void {
-  if (record.keySpec !== 'SYMMETRIC_DEFAULT' || record.origin !== 'AWS_KMS') {
+/** Symmetric encryption keys; with imported material, on-demand rotation only (single-Region). */
+function requireRotatable(record: KeyRecord, operation: string, importedAllowed = false): void {
+  const imported = record.origin === 'EXTERNAL' && importedAllowed && !record.multiRegion;
+  if (record.keySpec !== 'SYMMETRIC_DEFAULT' || (record.origin !== 'AWS_KMS' && !imported)) {
     throw new AwsError('UnsupportedOperationException', `${record.arn} key usage or origin is not supported for ${operation}. Only symmetric encryption KMS keys with key material created by KMS can be rotated.`);
   }
   if (record.multiRegion && (record.primaryRegion ?? record.region) !== record.region) {
     throw new AwsError('UnsupportedOperationException', `${record.arn} is a multi-Region replica key: rotate its primary key.`);
   }
+}
+
+/** RotateKeyOnDemand of a key with imported material: the material pending rotation becomes current. */
+function rotateToImportedMaterial(record: KeyRecord, now: Date): void {
+  const pending = pendingRotationVersion(record);
+  if (!pending) throw invalidState(`${record.arn} has no key material in PENDING_ROTATION state: import new key material first.`);
+  delete pending.pendingRotation;
+  pending.rotationDate = now.toISOString();
+  pending.rotationType = 'ON_DEMAND';
+  record.currentMaterialId = pending.material.materialId;
+}
+
+/** A ListKeyRotations entry; imported material also says whether it is imported and when it expires. */
+function rotationEntry(record: KeyRecord, version: MaterialVersion): RotationsListEntry {
+  return {
+    KeyId: record.arn,
+    KeyMaterialId: version.material.materialId,
+    KeyMaterialState: materialState(record, version),
+    ...(version.rotationDate ? { RotationDate: new Date(version.rotationDate), RotationType: version.rotationType } : {}),
+    ...(record.origin === 'EXTERNAL' ? {
+      ImportState: isImported(version) ? 'IMPORTED' : 'PENDING_IMPORT',
+      ...(version.description ? { KeyMaterialDescription: version.description } : {}),
+      ...(version.expirationModel ? { ExpirationModel: version.expirationModel } : {}),
+      ...(version.validTo ? { ValidTo: new Date(version.validTo) } : {}),
+    } as const : {}),
+  };
 }
 
 export const rotationHandlers: Handlers<Operations> = {
@@ -54,12 +84,13 @@ export const rotationHandlers: Handlers<Operations> = {
   async RotateKeyOnDemand(input, context) {
     const record = await requireKey(context, input.KeyId);
     requireEnabled(record);
-    requireRotatable(record, 'RotateKeyOnDemand');
+    requireRotatable(record, 'RotateKeyOnDemand', true);
     const onDemand = record.materials.filter((v) => v.rotationType === 'ON_DEMAND').length;
     if (onDemand >= KMS_QUOTAS.onDemandRotationsPerKey) {
       throw limitExceeded(`${record.arn} has reached the maximum of ${KMS_QUOTAS.onDemandRotationsPerKey} on-demand rotations.`);
     }
-    await addRotatedMaterial(record, context.now, 'ON_DEMAND');
+    if (record.origin === 'EXTERNAL') rotateToImportedMaterial(record, context.now);
+    else await addRotatedMaterial(record, context.now, 'ON_DEMAND');
     record.rotation.onDemandStartDate = context.now.toISOString();
     await saveKey(context.store, record);
     return { KeyId: record.arn };
@@ -67,16 +98,10 @@ export const rotationHandlers: Handlers<Operations> = {
 
   async ListKeyRotations(input, context) {
     const record = await requireKey(context, input.KeyId);
-    requireRotatable(record, 'ListKeyRotations');
-    const rotations: RotationsListEntry[] = record.materials
-      .filter((v) => v.rotationDate !== undefined)
-      .map((v) => ({
-        KeyId: record.arn,
-        KeyMaterialId: v.material.materialId,
-        KeyMaterialState: v.material.materialId === record.currentMaterialId ? 'CURRENT' : 'NON_CURRENT',
-        RotationDate: new Date(v.rotationDate!),
-        RotationType: v.rotationType,
-      }));
+    requireRotatable(record, 'ListKeyRotations', true);
+    const rotations = record.materials
+      .filter((v) => input.IncludeKeyMaterial === 'ALL_KEY_MATERIAL' || v.rotationDate !== undefined)
+      .map((v) => rotationEntry(record, v));
     const start = input.Marker ? Number.parseInt(input.Marker, 10) : 0;
     if (!Number.isInteger(start) || start < 0) throw new AwsError('InvalidMarkerException', 'The marker that specifies where pagination should next begin is not valid.');
     const limit = input.Limit ?? 100;
