@@ -15,6 +15,7 @@ import {
   CreatePolicyCommand,
   DescribeHandshakeCommand,
   DescribeOrganizationCommand,
+  DetachPolicyCommand,
   EnablePolicyTypeCommand,
   HandshakeConstraintViolationException,
   InviteAccountToOrganizationCommand,
@@ -104,9 +105,16 @@ describe('Organizations handshakes with two accounts (AWS SDK for JavaScript v3,
     assert.deepEqual((await iamB.send(new ListUsersCommand({}))).Users?.map((user) => user.UserName), ['joiner']);
   });
 
-  it('B rejoins with its root user and leaves by itself; an account in another organization cannot accept', async () => {
+  it('B rejoins with its root user and leaves by itself once no SCP denies it; an account in another organization cannot accept', async () => {
     const sent = await invite();
     await rootB.send(new AcceptHandshakeCommand({ HandshakeId: sent.Id }));
+    // An SCP can keep members from leaving, as AWS warns.
+    const denyLeave = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 'organizations:LeaveOrganization', Resource: '*' }] });
+    const { Policy } = await management.send(new CreatePolicyCommand({ Name: 'stay', Description: '', Type: 'SERVICE_CONTROL_POLICY', Content: denyLeave }));
+    const stay = { PolicyId: Policy!.PolicySummary!.Id!, TargetId: ACCOUNT_B };
+    await management.send(new AttachPolicyCommand(stay));
+    await assert.rejects(rootB.send(new LeaveOrganizationCommand({})), /explicit deny in a service control policy/);
+    await management.send(new DetachPolicyCommand(stay));
     await rootB.send(new LeaveOrganizationCommand({}));
     await assert.rejects(rootB.send(new DescribeOrganizationCommand({})), AWSOrganizationsNotInUseException);
 

@@ -26,7 +26,7 @@ import {
   ORG_COLLECTIONS,
   type OrganizationRecord,
 } from './records.ts';
-import { placeholderEmail } from './standalone-accounts.ts';
+import { forgetStandalone, identityOf, rememberStandalone } from './standalone-accounts.ts';
 import { cancelPendingHandshakes } from './handshake-records.ts';
 
 /** Attaches the AWS managed policy of each enabled type that has one (FullAWSAccess, RCPFullAWSAccess). */
@@ -46,7 +46,8 @@ export const organizationHandlers = {
     const accountId = context.principal.accountId;
     const org = await context.store.transaction(async (tx) => {
       if (await tx.get(ORG_COLLECTIONS.members, accountId)) throw alreadyInOrganization();
-      const email = placeholderEmail(accountId);
+      // An account that was in an organization before keeps its name and email.
+      const { name, email } = await identityOf(tx, accountId);
       const org: OrganizationRecord = {
         id: newOrganizationId(),
         featureSet: input.FeatureSet ?? 'ALL',
@@ -63,7 +64,7 @@ export const organizationHandlers = {
       };
       org.accounts[accountId] = {
         id: accountId,
-        name: accountId,
+        name,
         email,
         parentId: org.rootId,
         joinedMethod: 'CREATED',
@@ -72,7 +73,8 @@ export const organizationHandlers = {
       };
       await tx.put(ORG_COLLECTIONS.organizations, org.id, org);
       await tx.put(ORG_COLLECTIONS.members, accountId, { organizationId: org.id });
-      await tx.put(ORG_COLLECTIONS.emails, email, { accountId });
+      await tx.put(ORG_COLLECTIONS.emails, email.toLowerCase(), { accountId });
+      await forgetStandalone(tx, accountId);
       return org;
     });
     return { Organization: organizationShape(org) };
@@ -92,7 +94,7 @@ export const organizationHandlers = {
       await cancelPendingHandshakes(tx, org.id, context.now);
       await tx.delete(ORG_COLLECTIONS.organizations, org.id);
       await tx.delete(ORG_COLLECTIONS.members, org.managementAccountId);
-      await tx.delete(ORG_COLLECTIONS.emails, org.managementAccountEmail.toLowerCase());
+      await rememberStandalone(tx, org.accounts[org.managementAccountId]!);
     });
     return {};
   },

@@ -70,6 +70,14 @@ describe('Organizations: removing and leaving', () => {
     assert.deepEqual([Account.Name, Account.Email, Account.JoinedMethod], ['made', 'made@example.com', 'INVITED']);
   });
 
+  it('an account that left keeps its name and email when it makes an organization of its own', async () => {
+    const accountId = await createAccount(store, 'founder@example.com');
+    await callAt(store, new Date(NOW.getTime() + 4 * DAY_MS), 'RemoveAccountFromOrganization', { AccountId: accountId });
+    const { Organization } = await call(store, 'CreateOrganization', {}, accountId);
+    assert.equal(Organization.MasterAccountEmail, 'founder@example.com');
+    assert.equal((await call(store, 'DescribeAccount', { AccountId: accountId }, accountId)).Account.Name, 'founder');
+  });
+
   it('LeaveOrganization by an invited member: it is out at once; from outside any organization: AWSOrganizationsNotInUseException', async () => {
     await inviteAndJoin(store, INVITED);
     await call(store, 'LeaveOrganization', {}, INVITED);
