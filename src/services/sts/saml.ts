@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { ContextValue } from '../../policy/index.ts';
 import type { AssumeRoleWithSAMLRequest, AssumeRoleWithSAMLResponse } from '../../protocol/types/sts.ts';
+import { organizationControls } from '../principal-policies.ts';
 import type { RequestContext } from '../service.ts';
 import { childElements, isElement, NS, parseXml, XmlSyntaxError, type Element } from '../iam/providers/xml.ts';
 import { COLLECTIONS, type SamlProviderRecord } from '../iam/records.ts';
@@ -126,7 +127,8 @@ export async function assumeRoleWithSAML(input: AssumeRoleWithSAMLRequest, conte
   const actions = [ACTION];
   if (Object.keys(tags.tags).length > 0) actions.push('sts:TagSession');
   if (sourceIdentity !== undefined) actions.push('sts:SetSourceIdentity');
-  if (deniedTrustAction({ role, principal: { type: 'federated', arn: provider.arn }, actions, context: trustContext })) throw notAuthorized();
+  const owner = await organizationControls(context.store, role.accountId);
+  if (deniedTrustAction({ role, principal: { type: 'federated', arn: provider.arn }, actions, context: trustContext, owner })) throw notAuthorized();
 
   const session = await startRoleSession(context, {
     role,

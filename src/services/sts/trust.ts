@@ -5,7 +5,8 @@ import type { Principal } from '../../auth/principal.ts';
 import { compilePolicy, evaluate, type ContextValue, type RequestPrincipal } from '../../policy/index.ts';
 import type { Documents } from '../../store/store.ts';
 import { parseArn } from '../../policy/values/arn.ts';
-import { callerPolicies } from '../principal-policies.ts';
+import { callerPolicies, type OrganizationControls } from '../principal-policies.ts';
+import { resourceConditionKeys, resourceControls } from '../resource-controls.ts';
 import type { RequestContext } from '../service.ts';
 import { COLLECTIONS, entityKey, type RoleRecord } from '../iam/records.ts';
 import type { StoredCredential } from '../credentials.ts';
@@ -28,20 +29,28 @@ export interface TrustQuestion {
   /** sts:AssumeRole (or ...WithWebIdentity / ...WithSAML), plus sts:TagSession and sts:SetSourceIdentity when used. */
   actions: readonly string[];
   context: Record<string, ContextValue>;
+  /**
+   * The organization of the role's account, for the calls the authorizer does not see
+   * (web identity, SAML): its RCPs bind who may assume the role.
+   */
+  owner?: OrganizationControls;
 }
 
-/** The first action the trust policy does not allow, or undefined when it allows them all. */
+/** The first action the trust policy (or an RCP) does not allow, or undefined when they allow them all. */
 export function deniedTrustAction(question: TrustQuestion): string | undefined {
   const trust = compilePolicy(question.role.assumeRolePolicyDocument, `${question.role.arn}#trust`);
+  const { role, owner } = question;
+  const context = { ...resourceConditionKeys(role.accountId, owner), ...question.context };
   for (const action of question.actions) {
     const decision = evaluate(
-      { principal: question.principal, action, resource: question.role.arn, resourceAccount: question.role.accountId, context: question.context },
-      { resource: trust, resourcePolicyRequired: true },
+      { principal: question.principal, action, resource: role.arn, resourceAccount: role.accountId, context },
+      { resource: trust, resourcePolicyRequired: true, ...resourceControls({ action, resource: role.arn }, owner) },
     );
-    // The trust policy must allow and nothing may deny; when it grants the caller's
-    // whole account, the caller's own policies must also allow, which the
-    // enforcement layer checks before this handler runs.
-    if (decision.decision === 'ExplicitDeny' || decision.details.resource !== 'allowed') return action;
+    // The trust policy must allow, every RCP level too, and nothing may deny; when the
+    // trust policy grants the caller's whole account, the caller's own policies must
+    // also allow, which the enforcement layer checks before this handler runs.
+    const rcp = decision.details.rcp;
+    if (decision.decision === 'ExplicitDeny' || decision.details.resource !== 'allowed' || (rcp !== undefined && rcp !== 'allowed')) return action;
   }
   return undefined;
 }

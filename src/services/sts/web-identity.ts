@@ -7,6 +7,7 @@ import type {
   AssumeRoleWithWebIdentityRequest,
   AssumeRoleWithWebIdentityResponse,
 } from '../../protocol/types/sts.ts';
+import { organizationControls } from '../principal-policies.ts';
 import type { RequestContext } from '../service.ts';
 import { COLLECTIONS, type OidcProviderRecord } from '../iam/records.ts';
 import { accessDenied } from './errors.ts';
@@ -136,7 +137,8 @@ export async function assumeRoleWithWebIdentity(
   if (Object.keys(tags.tags).length > 0) actions.push('sts:TagSession');
   if (sourceIdentity !== undefined) actions.push('sts:SetSourceIdentity');
   const principal = { type: 'federated' as const, arn: provider.arn };
-  if (deniedTrustAction({ role, principal, actions, context: trustContext })) throw notAuthorized();
+  const owner = await organizationControls(context.store, role.accountId);
+  if (deniedTrustAction({ role, principal, actions, context: trustContext, owner })) throw notAuthorized();
 
   const session = await startRoleSession(context, {
     role,
