@@ -1,7 +1,8 @@
 // Administering an organization beyond its management account, with the AWS SDK for
 // JavaScript v3: trusted access and a delegated administrator that can read the
 // organization, a resource-based delegation policy that opens chosen read-only actions
-// to another member (evaluated as cross-account access), and effective tag policies.
+// to another member (evaluated as cross-account access) or the management of one policy
+// type, and effective policies.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
@@ -135,6 +136,37 @@ describe('Organizations administration with the AWS SDK for JavaScript v3', () =
 
     await organizations.send(new DeleteResourcePolicyCommand({}));
     await assert.rejects(workload.send(new ListAccountsCommand({})), (error: Error) => error.name === 'AccessDeniedException');
+  });
+
+  it('a delegation policy can hand one policy type\'s management to a member (organizations:PolicyType)', async () => {
+    await organizations.send(new EnablePolicyTypeCommand({ RootId: rootId, PolicyType: 'BACKUP_POLICY' }));
+    await organizations.send(new EnablePolicyTypeCommand({ RootId: rootId, PolicyType: 'SERVICE_CONTROL_POLICY' }));
+    const content = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'DelegatingBackupPolicies',
+          Effect: 'Allow',
+          Principal: { AWS: `arn:aws:iam::${securityId}:root` },
+          Action: ['organizations:CreatePolicy', 'organizations:AttachPolicy'],
+          Resource: '*',
+          Condition: { StringEquals: { 'organizations:PolicyType': 'BACKUP_POLICY' } },
+        },
+      ],
+    });
+    await organizations.send(new PutResourcePolicyCommand({ Content: content }));
+    const security = rootOf(securityId);
+    const backup = JSON.stringify({ plans: { daily: { regions: { '@@assign': ['us-east-1'] } } } });
+    const { Policy } = await security.send(new CreatePolicyCommand({ Name: 'daily', Description: 'd', Type: 'BACKUP_POLICY', Content: backup }));
+    await security.send(new AttachPolicyCommand({ PolicyId: Policy!.PolicySummary!.Id!, TargetId: workloadId }));
+    const deny = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 's3:*', Resource: '*' }] });
+    await assert.rejects(
+      security.send(new CreatePolicyCommand({ Name: 'no-s3', Description: 'd', Type: 'SERVICE_CONTROL_POLICY', Content: deny })),
+      (error: Error) => error.name === 'AccessDeniedException',
+    );
+    const { EffectivePolicy } = await organizations.send(new DescribeEffectivePolicyCommand({ PolicyType: 'BACKUP_POLICY', TargetId: workloadId }));
+    assert.deepEqual(JSON.parse(EffectivePolicy!.PolicyContent!), { plans: { daily: { regions: ['us-east-1'] } } });
+    await organizations.send(new DeleteResourcePolicyCommand({}));
   });
 
   it('effective tag policies merge the root, OU and account policies; a member reads its own', async () => {

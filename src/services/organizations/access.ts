@@ -5,7 +5,7 @@
 import { onAnyResource, requestTagContext, type AccessDeclaration, type AccessRequirement } from '../authorization.ts';
 import type { RequestContext } from '../service.ts';
 import type { ContextValue } from '../../policy/index.ts';
-import { delegable, DELEGABLE_READ_ACTIONS, resourcePolicyResource } from './resource-policy.ts';
+import { delegable, delegableChange, DELEGABLE_POLICY_ACTIONS, DELEGABLE_READ_ACTIONS, resourcePolicyResource } from './resource-policy.ts';
 import { handshakeArnOf } from './handshake-records.ts';
 import { arnOf, findPolicy, organizationOf, targetKind } from './shared.ts';
 
@@ -66,6 +66,17 @@ const inputKey =
 const servicePrincipalKey = inputKey('organizations:ServicePrincipal', 'ServicePrincipal');
 const policyTypeKey = inputKey('organizations:PolicyType', 'PolicyType');
 
+/** Adds organizations:PolicyType of the policy PolicyId names (AWS's delegation examples condition on it). */
+function withPolicyType(declaration: AccessDeclaration): AccessDeclaration {
+  return async (input, context) => {
+    const requirements = await declaration(input, context);
+    const org = await organizationOf(context.store, context.principal.accountId);
+    const policy = org && typeof input.PolicyId === 'string' ? findPolicy(org, input.PolicyId) : undefined;
+    if (!policy) return requirements;
+    return requirements.map((r) => ({ ...r, context: { ...r.context, 'organizations:PolicyType': policy.type } }));
+  };
+}
+
 /**
  * DescribeEffectivePolicy is on the account it names, else the caller's own. Any member
  * may read its own on its IAM permissions; another account's goes through delegation.
@@ -117,15 +128,15 @@ export const organizationsAccess: Record<string, AccessDeclaration> = {
   ListAccountsForParent: onResources('ListAccountsForParent', ['ParentId']),
   MoveAccount: onResources('MoveAccount', ['AccountId', 'SourceParentId', 'DestinationParentId']),
 
-  CreatePolicy: withRequestTags('CreatePolicy'),
-  DescribePolicy: onResources('DescribePolicy', ['PolicyId']),
-  UpdatePolicy: onResources('UpdatePolicy', ['PolicyId']),
-  DeletePolicy: onResources('DeletePolicy', ['PolicyId']),
+  CreatePolicy: withContext(withRequestTags('CreatePolicy'), inputKey('organizations:PolicyType', 'Type')),
+  DescribePolicy: withPolicyType(onResources('DescribePolicy', ['PolicyId'])),
+  UpdatePolicy: withPolicyType(onResources('UpdatePolicy', ['PolicyId'])),
+  DeletePolicy: withPolicyType(onResources('DeletePolicy', ['PolicyId'])),
   ListPolicies: anyResource('ListPolicies'),
-  AttachPolicy: onResources('AttachPolicy', ['PolicyId', 'TargetId']),
-  DetachPolicy: onResources('DetachPolicy', ['PolicyId', 'TargetId']),
+  AttachPolicy: withPolicyType(onResources('AttachPolicy', ['PolicyId', 'TargetId'])),
+  DetachPolicy: withPolicyType(onResources('DetachPolicy', ['PolicyId', 'TargetId'])),
   ListPoliciesForTarget: onResources('ListPoliciesForTarget', ['TargetId']),
-  ListTargetsForPolicy: onResources('ListTargetsForPolicy', ['PolicyId']),
+  ListTargetsForPolicy: withPolicyType(onResources('ListTargetsForPolicy', ['PolicyId'])),
 
   TagResource: onResources('TagResource', ['ResourceId'], true),
   UntagResource: onResources('UntagResource', ['ResourceId'], true),
@@ -168,3 +179,5 @@ for (const operation of DELEGABLE_READ_ACTIONS) {
   const declaration = organizationsAccess[operation];
   if (declaration && !SELF_SERVICE.has(operation)) organizationsAccess[operation] = delegable(declaration);
 }
+// ... and, when it grants them, the policy-management operations.
+for (const operation of DELEGABLE_POLICY_ACTIONS) organizationsAccess[operation] = delegableChange(organizationsAccess[operation]!);

@@ -1,8 +1,9 @@
-// Who besides the management account may read the organization: the delegated
-// administrators of any integrated service (AWS grants them the Organizations read-only
-// actions), and the members that the organization's resource-based delegation policy
-// lets in. For those members the access declarations hand the delegation policy to the
-// authorizer (see delegable() in resource-policy.ts), which decides per action.
+// Who besides the management account may use the organization: the delegated
+// administrators of any integrated service read it (AWS grants them the Organizations
+// read-only actions), and the members that the organization's resource-based delegation
+// policy lets in read it and manage its policies. For those members the access
+// declarations hand the delegation policy to the authorizer (delegable() and
+// delegableChange() in resource-policy.ts), which decides per action.
 import type { DelegatedAdministratorRecord, OrganizationRecord, TrustedServiceRecord } from './records.ts';
 
 export function delegatedAdministratorsOf(org: OrganizationRecord): DelegatedAdministratorRecord[] {
@@ -24,4 +25,9 @@ export function isDelegatedAdministrator(org: OrganizationRecord, accountId: str
  */
 export function mayReadOrganization(org: OrganizationRecord, accountId: string): boolean {
   return accountId === org.managementAccountId || isDelegatedAdministrator(org, accountId) || org.resourcePolicy !== undefined;
+}
+
+/** Whether an account may manage policies: the management account, or a member once there is a delegation policy. */
+export function mayChangePolicies(org: OrganizationRecord, accountId: string): boolean {
+  return accountId === org.managementAccountId || org.resourcePolicy !== undefined;
 }

@@ -7,7 +7,7 @@
 import { validatePolicy } from '../../policy/validate.ts';
 import { ORGANIZATIONS_MESSAGE } from '../../policy/validate/problems.ts';
 import { wildcardMatcher } from '../../policy/values/wildcard.ts';
-import type { AccessDeclaration } from '../authorization.ts';
+import type { AccessDeclaration, AccessRequirement } from '../authorization.ts';
 import type { RequestContext } from '../service.ts';
 import { isDelegatedAdministrator } from './delegation.ts';
 import { invalidInput, resourcePolicyNotFound } from './errors.ts';
@@ -44,7 +44,7 @@ export const DELEGABLE_READ_ACTIONS: readonly string[] = [
 ];
 
 /** Policy management a delegation policy may grant too (AWS's examples: create, update, delete, attach, detach, tag). */
-const DELEGABLE_POLICY_ACTIONS: readonly string[] = ['CreatePolicy', 'UpdatePolicy', 'DeletePolicy', 'AttachPolicy', 'DetachPolicy', 'TagResource', 'UntagResource'];
+export const DELEGABLE_POLICY_ACTIONS: readonly string[] = ['CreatePolicy', 'UpdatePolicy', 'DeletePolicy', 'AttachPolicy', 'DetachPolicy', 'TagResource', 'UntagResource'];
 
 const DELEGABLE_ACTIONS = [...DELEGABLE_READ_ACTIONS, ...DELEGABLE_POLICY_ACTIONS].map((operation) => `organizations:${operation}`);
 
@@ -108,9 +108,8 @@ function resourcePolicyShape(org: OrganizationRecord) {
  * Wraps a read-only operation's access declaration with who decides. The resources are
  * the management account's, so by default a member's call is cross-account. A delegated
  * administrator reads on its own IAM permissions (Organizations grants it read access):
- * its requirements are in its own account. A member that reads only through the
- * delegation policy gets the policy attached, and the authorizer evaluates the call as
- * cross-account access that the policy must grant.
+ * its requirements are in its own account. Other members read through the delegation
+ * policy (throughDelegationPolicy).
  */
 export function delegable(declaration: AccessDeclaration): AccessDeclaration {
   return async (input, context) => {
@@ -119,10 +118,29 @@ export function delegable(declaration: AccessDeclaration): AccessDeclaration {
     const org = await organizationOf(context.store, caller);
     if (!org || caller === org.managementAccountId) return requirements;
     if (isDelegatedAdministrator(org, caller)) return requirements.map((requirement) => ({ ...requirement, resourceAccount: caller }));
-    if (!org.resourcePolicy) return requirements;
-    const resourcePolicy = { id: resourcePolicyArn(org, org.resourcePolicy.id), document: org.resourcePolicy.content };
-    return requirements.map((requirement) => ({ ...requirement, resourceAccount: org.managementAccountId, resourcePolicy }));
+    return throughDelegationPolicy(org, requirements);
   };
+}
+
+/** Wraps a policy-management operation's declaration: members (delegated administrators too) change policies only through the delegation policy. */
+export function delegableChange(declaration: AccessDeclaration): AccessDeclaration {
+  return async (input, context) => {
+    const requirements = await declaration(input, context);
+    const org = await organizationOf(context.store, context.principal.accountId);
+    if (!org || context.principal.accountId === org.managementAccountId) return requirements;
+    return throughDelegationPolicy(org, requirements);
+  };
+}
+
+/**
+ * A member's requirements on the management account's resources, with the delegation
+ * policy as their resource policy: the authorizer evaluates the call as cross-account
+ * access that the policy must grant. Without a policy they stay as they are (and fail).
+ */
+function throughDelegationPolicy(org: OrganizationRecord, requirements: AccessRequirement[]): AccessRequirement[] {
+  if (!org.resourcePolicy) return requirements;
+  const resourcePolicy = { id: resourcePolicyArn(org, org.resourcePolicy.id), document: org.resourcePolicy.content };
+  return requirements.map((requirement) => ({ ...requirement, resourceAccount: org.managementAccountId, resourcePolicy }));
 }
 
 /** The delegation policy's ARN for access declarations; '*' when the caller's organization has none. */

@@ -2,7 +2,7 @@
 import type { RequestContext } from '../service.ts';
 import { constraintViolation, targetNotFound } from './errors.ts';
 import type { OrganizationRecord, Tag } from './records.ts';
-import { changeOrganization, managedOrganization, page } from './shared.ts';
+import { changeDelegable, managedOrganization, page } from './shared.ts';
 
 /** AWS's quota of tags on one resource. */
 export const MAX_TAGS = 50;
@@ -22,7 +22,7 @@ function replaceTags(tags: Tag[], next: Tag[]): void {
 export const tagHandlers = {
   /** A key already present takes the new value. */
   async TagResource(input: { ResourceId: string; Tags: Tag[] }, context: RequestContext) {
-    await changeOrganization(context, (org) => {
+    await changeDelegable(context, (org) => {
       const tags = tagsOf(org, input.ResourceId);
       const merged = new Map(tags.map((tag) => [tag.Key, tag.Value]));
       for (const tag of input.Tags) merged.set(tag.Key, tag.Value);
@@ -33,7 +33,7 @@ export const tagHandlers = {
   },
 
   async UntagResource(input: { ResourceId: string; TagKeys: string[] }, context: RequestContext) {
-    await changeOrganization(context, (org) => {
+    await changeDelegable(context, (org) => {
       const tags = tagsOf(org, input.ResourceId);
       replaceTags(tags, tags.filter((tag) => !input.TagKeys.includes(tag.Key)));
     });

@@ -95,6 +95,27 @@ describe('Organizations: resource-based delegation policy', () => {
     assert.equal((await call(store, 'ListAccounts', {}, memberId)).Accounts.length, 2);
   });
 
+  it('policy management: a member creates and attaches policies once a delegation policy exists; before it, AccessDeniedException', async () => {
+    const rootId = (await call(store, 'ListRoots')).Roots[0].Id;
+    await call(store, 'EnablePolicyType', { RootId: rootId, PolicyType: 'TAG_POLICY' });
+    const create = { Name: 'cc', Description: '', Type: 'TAG_POLICY', Content: '{"tags":{}}' };
+    await rejects(call(store, 'CreatePolicy', create, memberId), 'AccessDeniedException');
+    await call(store, 'PutResourcePolicy', { Content: delegationPolicy(memberId, ['organizations:CreatePolicy', 'organizations:AttachPolicy']) });
+    const [requirement] = await organizationsAccess.CreatePolicy!(create, contextFor(store, memberId));
+    assert.equal(requirement?.resourceAccount, MANAGEMENT);
+    assert.equal(requirement?.context?.['organizations:PolicyType'], 'TAG_POLICY');
+    assert.ok(requirement?.resourcePolicy);
+    const { Policy } = await call(store, 'CreatePolicy', create, memberId);
+    await call(store, 'AttachPolicy', { PolicyId: Policy.PolicySummary.Id, TargetId: rootId }, memberId);
+    const attach = await organizationsAccess.AttachPolicy!({ PolicyId: Policy.PolicySummary.Id, TargetId: rootId }, contextFor(store, memberId));
+    assert.deepEqual(
+      attach.map((r) => r.context?.['organizations:PolicyType']),
+      ['TAG_POLICY', 'TAG_POLICY'],
+    );
+    // Structure stays the management account's.
+    await rejects(call(store, 'CreateOrganizationalUnit', { ParentId: rootId, Name: 'x' }, memberId), 'AccessDeniedException');
+  });
+
   it('a delegated administrator reads on its own permissions, not through the delegation policy', async () => {
     await call(store, 'EnableAWSServiceAccess', { ServicePrincipal: 'guardduty.amazonaws.com' });
     await call(store, 'RegisterDelegatedAdministrator', { AccountId: memberId, ServicePrincipal: 'guardduty.amazonaws.com' });
