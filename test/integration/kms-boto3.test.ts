@@ -65,7 +65,7 @@ describe('KMS with boto3 and the AWS CLI', () => {
     });
   });
 
-  it('the AWS CLI: create-key, encrypt and decrypt', async () => {
+  it('the AWS CLI: create-key, encrypt, decrypt, get-key-last-usage, and an AWS managed key', async () => {
     const aws = (...args: string[]) => run('aws', ['--endpoint-url', server.url, '--output', 'json', 'kms', ...args], { env: awsEnv() });
     const key = JSON.parse((await aws('create-key', '--description', 'cli key')).stdout).KeyMetadata;
     assert.equal(key.Description, 'cli key');
@@ -78,6 +78,10 @@ describe('KMS with boto3 and the AWS CLI', () => {
       writeFileSync(blobFile, Buffer.from(encrypted.CiphertextBlob, 'base64'));
       const decrypted = JSON.parse((await aws('decrypt', '--ciphertext-blob', `fileb://${blobFile}`, '--encryption-context', 'via=cli')).stdout);
       assert.equal(Buffer.from(decrypted.Plaintext, 'base64').toString(), 'from the cli');
+      const usage = JSON.parse((await aws('get-key-last-usage', '--key-id', key.KeyId)).stdout);
+      assert.equal(usage.KeyLastUsage.Operation, 'Decrypt');
+      const managed = JSON.parse((await aws('describe-key', '--key-id', 'alias/aws/s3')).stdout).KeyMetadata;
+      assert.equal(managed.KeyManager, 'AWS');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
