@@ -3,12 +3,10 @@
 // accounts' calls too, under AWSLogs/<org-id>/<account>/, with a digest chain per
 // account that `bulwark cloudtrail validate-logs --account-id` checks.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { CloudTrailClient, CloudTrailServiceException, CreateTrailCommand, StartLoggingCommand } from '@aws-sdk/client-cloudtrail';
 import { IAMClient, ListRolesCommand } from '@aws-sdk/client-iam';
@@ -22,24 +20,13 @@ import {
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { RunningServer } from '../../src/server/server.ts';
 import { failure as anyFailure } from '../helpers/errors.ts';
+import { advanceClock, bucketObjects, runValidateLogs, waitFor } from '../helpers/cloudtrail-files.ts';
 import { DUMMY_CREDENTIALS, startTestServer, TEST_ACCOUNT } from '../helpers/server.ts';
 
-const run = promisify(execFile);
 const failure = (promise: Promise<unknown>) => anyFailure(promise, CloudTrailServiceException);
 const REGION = 'us-east-1';
 const BUCKET = 'org-trail-bucket';
 const TRAIL_ARN = `arn:aws:cloudtrail:${REGION}:${TEST_ACCOUNT}:trail/org-trail`;
-const root = new URL('../../', import.meta.url).pathname;
-
-async function waitFor<T>(what: string, probe: () => T | undefined): Promise<T> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const found = probe();
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('CloudTrail organization trails', () => {
   let server: RunningServer;
@@ -50,15 +37,7 @@ describe('CloudTrail organization trails', () => {
   let member: string;
   let memberCredentials: { accessKeyId: string; secretAccessKey: string; sessionToken: string };
 
-  const objects = (prefix: string) => {
-    const dir = join(dataDir, 's3', BUCKET);
-    if (!existsSync(dir)) return [];
-    return readdirSync(dir, { recursive: true, withFileTypes: true })
-      .filter((e) => e.isFile() && e.name.endsWith('.json.gz'))
-      .map((e) => relative(dir, join(e.parentPath, e.name)))
-      .filter((key) => key.startsWith(prefix))
-      .sort();
-  };
+  const objects = (prefix: string) => bucketObjects(dataDir, BUCKET).filter((key) => key.startsWith(prefix));
 
   before(async () => {
     process.env.BULWARK_CLOUDTRAIL_DELIVERY_MS = '50';
@@ -131,19 +110,13 @@ describe('CloudTrail organization trails', () => {
   });
 
   it("signs a digest chain per account; validate-logs checks a member's with --account-id and asks for it otherwise", async () => {
-    await fetch(`${server.url}/_bulwark/clock`, { method: 'POST', body: JSON.stringify({ advanceSeconds: 3601 }) });
+    await advanceClock(server.url, 3601);
     const digest = await waitFor('a member digest', () => objects(`AWSLogs/${orgId}/${member}/CloudTrail-Digest/${REGION}/`)[0]);
     assert.match(digest, new RegExp(`/${member}_CloudTrail-Digest_${REGION}_org-trail_${REGION}_\\d{8}T\\d{6}Z\\.json\\.gz$`));
     await waitFor('a management digest', () => objects(`AWSLogs/${orgId}/${TEST_ACCOUNT}/CloudTrail-Digest/${REGION}/`)[0]);
 
-    const validate = async (...extra: string[]) => {
-      const args = ['cloudtrail', 'validate-logs', '--trail-arn', TRAIL_ARN, '--start-time', '2020-01-01T00:00:00Z', '--data-dir', dataDir, ...extra];
-      try {
-        return { code: 0, ...(await run(join(root, 'bin/bulwark'), args, { env: { PATH: process.env.PATH } })) };
-      } catch (error) {
-        return error as { code: number; stdout: string; stderr: string };
-      }
-    };
+    const validate = (...extra: string[]) =>
+      runValidateLogs(['--trail-arn', TRAIL_ARN, '--start-time', '2020-01-01T00:00:00Z', '--data-dir', dataDir, ...extra]);
     const valid = await validate('--account-id', member);
     assert.equal(valid.code, 0, valid.stderr);
     assert.match(valid.stdout, /\n1\/1 digest files valid\n/);

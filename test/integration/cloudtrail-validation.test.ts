@@ -6,9 +6,9 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHash, createPublicKey, verify } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -22,6 +22,7 @@ import {
 import { CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
 import type { RunningServer } from '../../src/server/server.ts';
 import type { DigestDocument } from '../../src/services/cloudtrail/digests.ts';
+import { advanceClock, bucketObjects, runValidateLogs, waitFor } from '../helpers/cloudtrail-files.ts';
 import { awsEnv, DUMMY_CREDENTIALS, startTestServer, TEST_ACCOUNT } from '../helpers/server.ts';
 
 const run = promisify(execFile);
@@ -29,19 +30,8 @@ const REGION = 'us-east-1';
 const BUCKET = 'integrity-bucket';
 const TRAIL = 'integrity-trail';
 const TRAIL_ARN = `arn:aws:cloudtrail:${REGION}:${TEST_ACCOUNT}:trail/${TRAIL}`;
-const root = new URL('../../', import.meta.url).pathname;
 
 type Digest = DigestDocument;
-
-async function waitFor<T>(what: string, probe: () => T | undefined): Promise<T> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const found = probe();
-    if (found !== undefined) return found;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('CloudTrail log file integrity validation', () => {
   let server: RunningServer;
@@ -50,22 +40,11 @@ describe('CloudTrail log file integrity validation', () => {
   let iam: IAMClient;
   const bucketDir = () => join(dataDir, 's3', BUCKET);
 
-  /** Object keys under the bucket whose path contains `folder`, oldest first. */
-  const objects = (folder: string) => {
-    if (!existsSync(bucketDir())) return [];
-    return readdirSync(bucketDir(), { recursive: true, withFileTypes: true })
-      .filter((e) => e.isFile() && e.name.endsWith('.json.gz'))
-      .map((e) => relative(bucketDir(), join(e.parentPath, e.name)))
-      .filter((key) => key.includes(`/${folder}/`))
-      .sort();
-  };
+  /** Object keys of the bucket's `folder` folders (CloudTrail or CloudTrail-Digest), oldest first. */
+  const objects = (folder: string) => bucketObjects(dataDir, BUCKET).filter((key) => key.includes(`/${folder}/`));
   const readDigest = (key: string) => JSON.parse(gunzipSync(readFileSync(join(bucketDir(), key))).toString()) as Digest;
   const metadataOf = (key: string) => JSON.parse(readFileSync(join(bucketDir(), `${key}.metadata.json`), 'utf8')) as Record<string, string>;
 
-  const advanceClock = async (seconds: number) => {
-    const answer = await fetch(`${server.url}/_bulwark/clock`, { method: 'POST', body: JSON.stringify({ advanceSeconds: seconds }) });
-    assert.equal(answer.status, 200);
-  };
   /** A call, then the log file holding it. */
   const deliverLogFile = async (userName: string) => {
     const before = new Set(objects('CloudTrail'));
@@ -75,19 +54,11 @@ describe('CloudTrail log file integrity validation', () => {
   /** Moves Bulwark's clock an hour on and waits for the digest of the hour that ended. */
   const closeHour = async () => {
     const before = objects('CloudTrail-Digest').length;
-    await advanceClock(3601);
+    await advanceClock(server.url, 3601);
     return waitFor('a digest', () => (objects('CloudTrail-Digest').length > before ? objects('CloudTrail-Digest').at(-1) : undefined));
   };
-  const validateLogs = async (...extra: string[]) => {
-    const args = ['cloudtrail', 'validate-logs', '--trail-arn', TRAIL_ARN, '--start-time', '2020-01-01T00:00:00Z', '--data-dir', dataDir, ...extra];
-    try {
-      const { stdout, stderr } = await run(join(root, 'bin/bulwark'), args, { env: { PATH: process.env.PATH } });
-      return { code: 0, stdout, stderr };
-    } catch (error) {
-      const failed = error as { code: number; stdout: string; stderr: string };
-      return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-    }
-  };
+  const validateLogs = (...extra: string[]) =>
+    runValidateLogs(['--trail-arn', TRAIL_ARN, '--start-time', '2020-01-01T00:00:00Z', '--data-dir', dataDir, ...extra]);
 
   let untamperedThirdDigest: Buffer;
   const hour1: string[] = [];

@@ -1,0 +1,47 @@
+// For CloudTrail delivery tests: the objects in a trail's local bucket, waiting for files
+// to appear, moving Bulwark's clock, and running `bulwark cloudtrail validate-logs`.
+import { execFile } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const root = new URL('../../', import.meta.url).pathname;
+
+/** The `.json.gz` object keys of a bucket directory, sorted. */
+export function bucketObjects(dataDir: string, bucket: string): string[] {
+  const dir = join(dataDir, 's3', bucket);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.json.gz'))
+    .map((e) => relative(dir, join(e.parentPath, e.name)))
+    .sort();
+}
+
+/** Polls `probe` until it answers something (10 s at most). */
+export async function waitFor<T>(what: string, probe: () => T | undefined): Promise<T> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const found = probe();
+    if (found !== undefined) return found;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Moves Bulwark's clock forward, as a test suite does: POST /_bulwark/clock. */
+export async function advanceClock(serverUrl: string, seconds: number): Promise<void> {
+  const answer = await fetch(`${serverUrl}/_bulwark/clock`, { method: 'POST', body: JSON.stringify({ advanceSeconds: seconds }) });
+  if (answer.status !== 200) throw new Error(`the clock did not move: ${answer.status}`);
+}
+
+/** Runs `bulwark cloudtrail validate-logs ARGS`: its exit code and output. */
+export async function runValidateLogs(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(join(root, 'bin/bulwark'), ['cloudtrail', 'validate-logs', ...args], { env: { PATH: process.env.PATH } });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
