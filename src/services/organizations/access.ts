@@ -169,6 +169,7 @@ export const organizationsAccess: Record<string, AccessDeclaration> = {
   PutResourcePolicy: onResourcePolicy('PutResourcePolicy', true),
   DescribeResourcePolicy: onResourcePolicy('DescribeResourcePolicy'),
   DeleteResourcePolicy: onResourcePolicy('DeleteResourcePolicy'),
+  CreateGovCloudAccount: withRequestTags('CreateGovCloudAccount'),
 };
 
 // Members named in the delegation policy reach the read-only operations through it.

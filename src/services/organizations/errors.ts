@@ -108,6 +108,8 @@ const CONSTRAINT_MESSAGES = {
     'You attempted to register a delegated administrator for a service that does not have trusted access enabled in the organization.',
   POLICY_TYPE_ENABLED_FOR_THIS_SERVICE:
     'You attempted to disable service access before you disabled the policy type (for example, SECURITYHUB_POLICY). To complete this operation, you must first disable the policy type.',
+  MASTER_ACCOUNT_NOT_GOVCLOUD_ENABLED:
+    'To complete this operation, the management account must have an associated account in the AWS GovCloud (US-West) Region. For more information, see AWS Organizations in the AWS GovCloud User Guide.',
   CANNOT_REMOVE_DELEGATED_ADMINISTRATOR_FROM_ORG:
     'You attempted to remove an account that is registered as a delegated administrator for a service integrated with your organization. To complete this operation, you must first deregister this account as a delegated administrator.',
   WAIT_PERIOD_ACTIVE:

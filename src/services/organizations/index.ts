@@ -12,6 +12,7 @@ import { accountHandlers } from './accounts.ts';
 import { allFeaturesHandlers } from './all-features.ts';
 import { delegatedAdminHandlers } from './delegated-admins.ts';
 import { effectivePolicyHandlers } from './effective-policy.ts';
+import { govCloudHandlers } from './govcloud.ts';
 import { handshakeHandlers } from './handshakes.ts';
 import { organizationHandlers } from './organization.ts';
 import { policyHandlers } from './policies.ts';
@@ -32,6 +33,7 @@ export const organizationsHandlers: Record<string, OperationHandler> = {
   ...delegatedAdminHandlers,
   ...effectivePolicyHandlers,
   ...resourcePolicyHandlers,
+  ...govCloudHandlers,
   ...handshakeHandlers,
   ...allFeaturesHandlers,
   ...accountLifecycleHandlers,
