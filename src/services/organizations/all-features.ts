@@ -10,7 +10,7 @@ import type { Documents } from '../../store/store.ts';
 import type { RequestContext } from '../service.ts';
 import { handshakeConstraintViolation, invalidHandshakeTransition } from './errors.ts';
 import {
-  close,
+  cancelPending,
   HANDSHAKE_COLLECTIONS,
   handshakeShape,
   handshakesOfOrganization,
@@ -66,24 +66,16 @@ export async function answerAllFeatures(tx: Documents, handshake: HandshakeRecor
     await tx.put(ORG_COLLECTIONS.organizations, org.id, org);
     return;
   }
-  for (const child of await childrenOf(tx, handshake, now)) {
-    if (!isPending(child, now)) continue;
-    close(child, 'CANCELED', now);
-    await saveHandshake(tx, child);
-  }
+  await cancelPending(tx, await childrenOf(tx, handshake, now), now);
 }
 
 /** An account leaving the organization is no longer asked to approve; the parent may open without it. */
 export async function withdrawApproval(tx: Documents, org: OrganizationRecord, accountId: string, now: Date): Promise<void> {
-  for (const handshake of await handshakesOfOrganization(tx, org.id, now)) {
-    if (handshake.action !== 'APPROVE_ALL_FEATURES' || handshake.recipient.Id !== accountId) continue;
-    if (isPending(handshake, now)) {
-      close(handshake, 'CANCELED', now);
-      await saveHandshake(tx, handshake);
-    }
-    // Its approval, given, declined or never given, no longer counts either way.
-    if (handshake.parentId) await settleParent(tx, org, handshake.parentId, now);
-  }
+  const sent = await handshakesOfOrganization(tx, org.id, now);
+  const approvals = sent.filter((handshake) => handshake.action === 'APPROVE_ALL_FEATURES' && handshake.recipient.Id === accountId);
+  await cancelPending(tx, approvals, now);
+  // Its approval, given, declined or never given, no longer counts either way.
+  for (const approval of approvals) if (approval.parentId) await settleParent(tx, org, approval.parentId, now);
 }
 
 export const allFeaturesHandlers = {

@@ -38,8 +38,8 @@ function assertRoomForAdministrator(org: OrganizationRecord, servicePrincipal: s
 }
 
 /** A DelegatedAdministrator: the account's shape (without Paths) and when it first became one. */
-function delegatedAdministratorShape(org: OrganizationRecord, account: AccountRecord, delegationEnabledDate: string) {
-  const { Paths: _paths, ...shape } = accountShape(org, account);
+function delegatedAdministratorShape(org: OrganizationRecord, account: AccountRecord, delegationEnabledDate: string, now: Date) {
+  const { Paths: _paths, ...shape } = accountShape(org, account, now);
   return { ...shape, DelegationEnabledDate: new Date(delegationEnabledDate) };
 }
 
@@ -90,7 +90,7 @@ export const delegatedAdminHandlers = {
     }
     const { items, NextToken } = page([...firstDates], input);
     return {
-      DelegatedAdministrators: items.map(([accountId, date]) => delegatedAdministratorShape(org, org.accounts[accountId]!, date)),
+      DelegatedAdministrators: items.map(([accountId, date]) => delegatedAdministratorShape(org, org.accounts[accountId]!, date, context.now)),
       ...(NextToken ? { NextToken } : {}),
     };
   },

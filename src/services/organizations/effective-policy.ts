@@ -85,7 +85,7 @@ export const effectivePolicyHandlers = {
     const invalid = Object.values(org.accounts).filter((account) => hasProblems(org, account.id, input.PolicyType));
     const { items, NextToken } = page(invalid, input);
     return {
-      Accounts: items.map((account) => accountShape(org, account)),
+      Accounts: items.map((account) => accountShape(org, account, context.now)),
       PolicyType: input.PolicyType,
       ...(NextToken ? { NextToken } : {}),
     };

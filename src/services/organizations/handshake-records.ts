@@ -152,7 +152,7 @@ export async function handshakesForRecipients(docs: Documents, recipients: strin
 }
 
 /** Moves a handshake to a final state. */
-export function close(handshake: HandshakeRecord, state: 'ACCEPTED' | 'DECLINED' | 'CANCELED', now: Date): void {
+export function closeHandshake(handshake: HandshakeRecord, state: 'ACCEPTED' | 'DECLINED' | 'CANCELED', now: Date): void {
   handshake.state = state;
   handshake.closedTimestamp = now.toISOString();
 }
@@ -194,11 +194,16 @@ export function organizationResource(org: OrganizationRecord): HandshakeResource
   };
 }
 
-/** Cancels what an organization still waits on (DeleteOrganization: nobody can join it any more). */
-export async function cancelPendingHandshakes(docs: Documents, organizationId: string, now: Date): Promise<void> {
-  for (const handshake of await handshakesOfOrganization(docs, organizationId, now)) {
+/** Cancels those of `handshakes` that still wait for an answer. */
+export async function cancelPending(docs: Documents, handshakes: HandshakeRecord[], now: Date): Promise<void> {
+  for (const handshake of handshakes) {
     if (!isPending(handshake, now)) continue;
-    close(handshake, 'CANCELED', now);
+    closeHandshake(handshake, 'CANCELED', now);
     await saveHandshake(docs, handshake);
   }
+}
+
+/** Cancels what an organization still waits on (DeleteOrganization: nobody can join it any more). */
+export async function cancelPendingHandshakes(docs: Documents, organizationId: string, now: Date): Promise<void> {
+  await cancelPending(docs, await handshakesOfOrganization(docs, organizationId, now), now);
 }

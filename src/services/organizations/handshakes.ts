@@ -20,7 +20,7 @@ import {
   invalidInput,
 } from './errors.ts';
 import {
-  close,
+  closeHandshake,
   handshakesForRecipients,
   handshakeShape,
   handshakesOfOrganization,
@@ -118,7 +118,7 @@ async function respond(context: RequestContext, handshakeId: string, state: 'ACC
     const sender = handshake.managementAccountId === accountId;
     if (state === 'CANCELED' ? !sender : !(await isRecipient(tx, handshake, accountId))) throw accessDenied();
     assertPending(handshake, state, now);
-    close(handshake, state, now);
+    closeHandshake(handshake, state, now);
     await saveHandshake(tx, handshake);
     if (handshake.action !== 'INVITE') await answerAllFeatures(tx, handshake, now);
     else if (state === 'ACCEPTED') await join(tx, handshake, accountId, now);

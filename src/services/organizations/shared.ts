@@ -179,8 +179,8 @@ export function accountStatus(account: AccountRecord, now: Date): AccountStatus 
   return now.getTime() >= closedAt ? 'SUSPENDED' : 'PENDING_CLOSURE';
 }
 
-/** `now` decides whether a closure has completed; without it a closing account reads PENDING_CLOSURE. */
-export function accountShape(org: OrganizationRecord, account: AccountRecord, now = new Date(0)) {
+/** `now` (the request's time) decides whether a closure has completed. */
+export function accountShape(org: OrganizationRecord, account: AccountRecord, now: Date) {
   const status = accountStatus(account, now);
   return {
     Id: account.id,
