@@ -79,4 +79,12 @@ describe('IAM Organizations access report', () => {
     const ofRoot = await organizationsAccessJob(store, o, `${o.id}/${rootId}`, undefined, NOW);
     assert.ok(ofRoot.details.length > 100);
   });
+
+  it('fails (JobStatus FAILED) when SCPs are not enabled in the root, as AWS requires them', async () => {
+    await call(store, 'DisablePolicyType', { RootId: rootId, PolicyType: SCP });
+    const o = await org();
+    const job = await organizationsAccessJob(store, o, `${o.id}/${rootId}/${ouId}`, undefined, NOW);
+    assert.equal(job.failure?.Code, 'PolicyTypeNotEnabledException');
+    assert.deepEqual(job.details, []);
+  });
 });

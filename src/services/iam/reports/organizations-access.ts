@@ -24,6 +24,8 @@ export interface OrganizationsAccessJob {
   jobId: string;
   createDate: string;
   details: StoredAccessDetail[];
+  /** Why the job failed (JobStatus FAILED, ErrorDetails). */
+  failure?: { Code: string; Message: string };
 }
 
 const SCP = 'SERVICE_CONTROL_POLICY';
@@ -49,8 +51,8 @@ async function servicesAllowed(org: OrganizationRecord, entity: string, policyId
     if (policy?.type !== SCP) throw invalidInput(`The policy ${policyId} is not a service control policy of your organization.`);
     return [...(await allowedServices([policy.content]))];
   }
-  const scpsApply = org.featureSet === 'ALL' && org.enabledPolicyTypes.includes(SCP) && entity !== org.managementAccountId;
-  if (!scpsApply) return listServices();
+  // SCPs do not apply to the management account: every service is open to it.
+  if (entity === org.managementAccountId) return listServices();
   let allowed: Set<string> | undefined;
   for (const level of policyLevels(org, entity, SCP)) {
     const services = await allowedServices(level.map((policy) => policy.document));
@@ -77,6 +79,11 @@ export async function organizationsAccessJob(
   now: Date,
 ): Promise<OrganizationsAccessJob> {
   const entity = entityOfPath(org, entityPath);
+  const job = { jobId: randomUUID(), createDate: now.toISOString() };
+  // AWS reports on SCPs only where they are enabled in the root.
+  if (org.featureSet !== 'ALL' || !org.enabledPolicyTypes.includes(SCP)) {
+    return { ...job, details: [], failure: { Code: 'PolicyTypeNotEnabledException', Message: 'Service control policies must be enabled for your organization root.' } };
+  }
   const accounts = accountsUnder(org, entity);
   const [services, uses] = await Promise.all([
     servicesAllowed(org, entity, policyId),
@@ -100,7 +107,7 @@ export async function organizationsAccessJob(
     detail.TotalAuthenticatedEntities = new Set(serviceUses.map(({ accountId }) => accountId)).size;
     details.push(detail);
   }
-  return { jobId: randomUUID(), createDate: now.toISOString(), details };
+  return { ...job, details };
 }
 
 /** The report's details in the order GetOrganizationsAccessReport's SortKey asks for. */

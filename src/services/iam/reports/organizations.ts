@@ -41,8 +41,9 @@ export const organizationsHandlers: Handlers<Operations> = {
   async GetOrganizationsAccessReport(input, context) {
     const job = await context.store.get<OrganizationsAccessJob>(ORGANIZATIONS_ACCESS_JOBS, jobKey(context, input.JobId));
     if (!job) throw noSuchEntity(`Job ${input.JobId} not found.`);
-    const page = pageOf(sortedDetails(job.details, input.SortKey), input);
     const created = new Date(job.createDate);
+    if (job.failure) return { JobStatus: 'FAILED', JobCreationDate: created, JobCompletionDate: created, ErrorDetails: job.failure };
+    const page = pageOf(sortedDetails(job.details, input.SortKey), input);
     return {
       JobStatus: 'COMPLETED',
       JobCreationDate: created,
