@@ -3,8 +3,14 @@
 import { useMemo, useState, type ReactNode } from 'react';
 import { Aws, clientsFor } from './aws.ts';
 import { href, useRoute } from './hooks.ts';
+import { CredentialReport } from './pages/CredentialReport.tsx';
 import { Dashboard } from './pages/Dashboard.tsx';
 import { EventHistory } from './pages/EventHistory.tsx';
+import { GroupDetail, Groups } from './pages/Groups.tsx';
+import { KmsKeys } from './pages/KmsKeys.tsx';
+import { Organizations } from './pages/Organizations.tsx';
+import { Policies, PolicyDetail } from './pages/Policies.tsx';
+import { RoleDetail, Roles } from './pages/Roles.tsx';
 import { SignIn } from './pages/SignIn.tsx';
 import { Simulator } from './pages/Simulator.tsx';
 import { UserDetail } from './pages/UserDetail.tsx';
@@ -15,8 +21,14 @@ import { signOut } from './signin-api.ts';
 const PAGES: { route: string; title: string }[] = [
   { route: 'dashboard', title: 'Security dashboard' },
   { route: 'users', title: 'Users' },
-  { route: 'events', title: 'Event history' },
+  { route: 'groups', title: 'Groups' },
+  { route: 'roles', title: 'Roles' },
+  { route: 'policies', title: 'Policies' },
   { route: 'simulator', title: 'Policy simulator' },
+  { route: 'credential-report', title: 'Credential report' },
+  { route: 'events', title: 'Event history' },
+  { route: 'organization', title: 'Organization' },
+  { route: 'kms', title: 'KMS keys' },
 ];
 
 export function App() {
@@ -89,10 +101,22 @@ function pageFor([page, ...rest]: string[]): ReactNode {
       return <Dashboard />;
     case 'users':
       return rest[0] ? <UserDetail key={rest[0]} userName={rest[0]} /> : <Users />;
+    case 'groups':
+      return rest[0] ? <GroupDetail key={rest[0]} groupName={rest[0]} /> : <Groups />;
+    case 'roles':
+      return rest[0] ? <RoleDetail key={rest[0]} roleName={rest[0]} /> : <Roles />;
+    case 'policies':
+      return rest[0] ? <PolicyDetail key={rest[0]} policyArn={rest[0]} /> : <Policies />;
     case 'events':
       return <EventHistory />;
     case 'simulator':
       return <Simulator />;
+    case 'credential-report':
+      return <CredentialReport />;
+    case 'organization':
+      return <Organizations />;
+    case 'kms':
+      return <KmsKeys />;
     default:
       return <p>No such page.</p>;
   }

@@ -5,29 +5,23 @@ import {
   DeleteAccessKeyCommand,
   DeleteLoginProfileCommand,
   DeleteUserCommand,
-  DeleteUserPolicyCommand,
-  DetachUserPolicyCommand,
   ListAccessKeysCommand,
-  ListAttachedUserPoliciesCommand,
   ListGroupsForUserCommand,
   ListMFADevicesCommand,
-  ListUserPoliciesCommand,
   RemoveUserFromGroupCommand,
   type IAMClient,
 } from '@aws-sdk/client-iam';
+import { removeAllPolicies } from './iam-entities.ts';
 
 export async function deleteUserCompletely(iam: IAMClient, userName: string): Promise<void> {
   const UserName = userName;
-  const [keys, attached, inline, groups, devices] = await Promise.all([
+  const [keys, groups, devices] = await Promise.all([
     iam.send(new ListAccessKeysCommand({ UserName })),
-    iam.send(new ListAttachedUserPoliciesCommand({ UserName })),
-    iam.send(new ListUserPoliciesCommand({ UserName })),
     iam.send(new ListGroupsForUserCommand({ UserName })),
     iam.send(new ListMFADevicesCommand({ UserName })),
   ]);
   for (const key of keys.AccessKeyMetadata ?? []) await iam.send(new DeleteAccessKeyCommand({ UserName, AccessKeyId: key.AccessKeyId }));
-  for (const policy of attached.AttachedPolicies ?? []) await iam.send(new DetachUserPolicyCommand({ UserName, PolicyArn: policy.PolicyArn }));
-  for (const name of inline.PolicyNames ?? []) await iam.send(new DeleteUserPolicyCommand({ UserName, PolicyName: name }));
+  await removeAllPolicies(iam, 'user', UserName);
   for (const group of groups.Groups ?? []) await iam.send(new RemoveUserFromGroupCommand({ UserName, GroupName: group.GroupName }));
   for (const device of devices.MFADevices ?? []) await iam.send(new DeactivateMFADeviceCommand({ UserName, SerialNumber: device.SerialNumber }));
   try {

@@ -127,6 +127,78 @@ describe('the console in headless Chromium', { skip: !existsSync(CHROMIUM) && !p
     await shot('07-simulator');
   });
 
+  it('validates a policy as it is typed, with IAM\'s own messages, and creates it', async () => {
+    await page.getByRole('link', { name: 'Policies' }).click();
+    await heading('Policies');
+    await page.getByRole('button', { name: 'Create policy' }).click();
+    await page.getByLabel('Policy name').fill('ReadBuckets');
+    const editor = page.getByLabel('Policy document');
+    await editor.fill('{"Version": "2012-10-17", "Statement": [');
+    await page.getByText('Not valid JSON').waitFor();
+    await editor.fill('{"Version": "2012-10-17", "Statement": [{"Effect": "Allowed", "Action": "s3:GetObject", "Resource": "*"}]}');
+    await page.getByText('The policy failed legacy parsing').waitFor();
+    assert.equal(await page.getByRole('button', { name: 'Create policy' }).isDisabled(), true);
+    await shot('08-policy-editor-invalid');
+    await editor.fill('{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}');
+    await page.getByText('The policy is valid.').waitFor();
+    await page.getByRole('button', { name: 'Create policy' }).click();
+    await page.getByRole('link', { name: 'ReadBuckets' }).waitFor();
+    await shot('09-policies');
+  });
+
+  it('creates a group and adds the user to it', async () => {
+    await page.getByRole('link', { name: 'Groups' }).click();
+    await heading('Groups');
+    await page.getByLabel('Group name').fill('developers');
+    await page.getByRole('button', { name: 'Create group' }).click();
+    await page.getByRole('link', { name: 'developers' }).click();
+    await heading('Group developers');
+    await page.getByLabel('User to add').fill('bob');
+    await page.getByRole('button', { name: 'Add to group' }).click();
+    await page.getByRole('link', { name: 'bob', exact: true }).waitFor();
+    await shot('10-group');
+  });
+
+  it('creates a role with a trust policy', async () => {
+    await page.getByRole('link', { name: 'Roles' }).click();
+    await heading('Roles');
+    await page.getByLabel('Role name').fill('auditor');
+    await page.getByRole('button', { name: 'Create role' }).click();
+    await page.getByRole('link', { name: 'auditor' }).click();
+    await heading('Role auditor');
+    await page.getByText('sts:AssumeRole').first().waitFor();
+    await shot('11-role');
+  });
+
+  it('shows the credential report with a CSV download', async () => {
+    await page.getByRole('link', { name: 'Credential report' }).click();
+    await heading('Credential report');
+    // The dashboard had IAM generate it already; IAM reuses a report for four hours.
+    await page.getByRole('cell', { name: 'admin', exact: true }).waitFor();
+    const download = page.waitForEvent('download');
+    await page.getByRole('link', { name: 'Download CSV' }).click();
+    assert.equal((await download).suggestedFilename(), 'credential-report.csv');
+    await shot('12-credential-report');
+  });
+
+  it('creates an organization and shows its tree', async () => {
+    await page.getByRole('link', { name: 'Organization' }).click();
+    await heading('Organization');
+    await page.getByRole('button', { name: 'Create an organization' }).click();
+    await page.locator('.tree-node.root').waitFor();
+    await page.locator('.tree-node.account').filter({ hasText: TEST_ACCOUNT }).waitFor();
+    await shot('13-organization');
+  });
+
+  it('creates a KMS key', async () => {
+    await page.getByRole('link', { name: 'KMS keys' }).click();
+    await heading('KMS keys');
+    await page.getByLabel('Description (optional)').fill('console test key');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    await page.getByText('console test key').waitFor();
+    await shot('14-kms-keys');
+  });
+
   it(`renders a hostile user name (${HOSTILE}) as text, never as HTML`, async () => {
     await page.getByRole('link', { name: 'Users' }).click();
     await heading('Users');
@@ -139,7 +211,7 @@ describe('the console in headless Chromium', { skip: !existsSync(CHROMIUM) && !p
     await page.getByRole('button', { name: 'Look up' }).click();
     await page.getByRole('button', { name: 'CreateUser' }).first().click();
     await page.locator('pre.json').filter({ hasText: HOSTILE }).waitFor();
-    await shot('08-hostile-name-as-text');
+    await shot('15-hostile-name-as-text');
     assert.equal(await page.locator('img[src="x"]').count(), 0);
     assert.deepEqual(dialogs, []);
   });
@@ -155,13 +227,17 @@ describe('the console in headless Chromium', { skip: !existsSync(CHROMIUM) && !p
     await assert.rejects(revoked.send(new CreateUserCommand({ UserName: 'after-sign-out' })), { name: 'InvalidClientTokenId' });
   });
 
-  it('refuses a wrong password, says so, and records the failed ConsoleLogin', async () => {
-    await page.getByLabel('Account ID or alias').fill(TEST_ACCOUNT);
-    await page.getByLabel('IAM user name').fill('admin');
-    await page.getByLabel('Password', { exact: true }).fill('Not-The-Password-1');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+  it('refuses a wrong password, says so, and records the failed ConsoleLogin (with the keyboard alone)', async () => {
+    // The account field has the focus; Tab goes through the root check box to the user name and password.
+    await page.keyboard.type(TEST_ACCOUNT);
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('admin');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('Not-The-Password-1');
+    await page.keyboard.press('Enter');
     await page.getByRole('alert').filter({ hasText: 'Your authentication information is incorrect' }).waitFor();
-    await shot('09-wrong-password');
+    await shot('16-wrong-password');
     const [login] = await consoleLogins(server);
     assert.deepEqual(login.responseElements, { ConsoleLogin: 'Failure' });
     assert.equal(login.userIdentity.userName, 'admin');

@@ -83,7 +83,7 @@ export function EventHistory() {
               <table className="events">
                 <thead>
                   <tr>
-                    <th scope="col">Time</th>
+                    <th scope="col">Time (UTC)</th>
                     <th scope="col">Event name</th>
                     <th scope="col">User name</th>
                     <th scope="col">Event source</th>
@@ -93,7 +93,7 @@ export function EventHistory() {
                 <tbody>
                   {rows.map((row) => (
                     <tr key={row.event.EventId} aria-selected={selected?.event.EventId === row.event.EventId} className={row.record.errorCode || row.record.errorMessage ? 'failed' : undefined}>
-                      <td>{formatTime(row.event.EventTime)}</td>
+                      <td>{formatTime(row.event.EventTime).replace(' UTC', '')}</td>
                       <td>
                         <button type="button" className="link" onClick={() => setSelected(row)}>
                           {row.event.EventName}
@@ -132,32 +132,15 @@ function EventDetail({ row }: { row: Row }) {
         </p>
       )}
       {explanation.decisions.length > 0 && (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Action</th>
-              <th scope="col">Resource</th>
-              <th scope="col">Decision</th>
-              <th scope="col">Decided by</th>
-              <th scope="col">Matched statements</th>
-            </tr>
-          </thead>
-          <tbody>
-            {explanation.decisions.map((decision, i) => (
-              <tr key={i}>
-                <td>
-                  <code>{decision.action}</code>
-                </td>
-                <td>
-                  <code>{decision.resource}</code>
-                </td>
-                <td>{decision.decision}</td>
-                <td>{decision.decidedBy}</td>
-                <td>{decision.statements.length === 0 ? 'none' : decision.statements.join('; ')}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <ul className="decisions">
+          {explanation.decisions.map((decision, i) => (
+            <li key={i}>
+              <code>{decision.action}</code> on <code>{decision.resource}</code>: <strong>{decision.decision}</strong>, decided by {decision.decidedBy}.
+              <br />
+              Matched statements: {decision.statements.length === 0 ? 'none' : decision.statements.join('; ')}
+            </li>
+          ))}
+        </ul>
       )}
       <h3>Event record</h3>
       <pre className="json" tabIndex={0} aria-label="The event's CloudTrail record as JSON">

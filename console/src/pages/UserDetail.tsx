@@ -1,22 +1,20 @@
-// One IAM user: its managed policies (attach, detach), access keys (create, activate,
-// deactivate, delete: rotation is create-then-deactivate), console password and MFA.
+// One IAM user: its policies (managed and inline), groups, access keys (create,
+// activate, deactivate, delete: rotation is create-then-deactivate), console password
+// and MFA.
 import {
-  AttachUserPolicyCommand,
   CreateAccessKeyCommand,
   DeleteAccessKeyCommand,
-  DetachUserPolicyCommand,
   GetUserCommand,
   ListAccessKeysCommand,
-  ListAttachedUserPoliciesCommand,
-  paginateListPolicies,
   UpdateAccessKeyCommand,
   type AccessKey,
-  type Policy,
 } from '@aws-sdk/client-iam';
-import { useId, useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useAws } from '../aws.ts';
+import { EntityPolicies } from '../components/EntityPolicies.tsx';
 import { ConfirmButton, ErrorNote, formatTime, Loading, Notice, Page, Panel } from '../components/ui.tsx';
 import { href, useAction, useLoad } from '../hooks.ts';
+import { UserGroups } from './Groups.tsx';
 import { ConsolePassword, MfaDevices } from './UserCredentials.tsx';
 
 export function UserDetail({ userName }: { userName: string }) {
@@ -43,108 +41,14 @@ export function UserDetail({ userName }: { userName: string }) {
       )}
       {!user.error && (
         <>
-          <AttachedPolicies userName={userName} />
+          <EntityPolicies kind="user" name={userName} />
+          <UserGroups userName={userName} />
           <AccessKeys userName={userName} />
           <ConsolePassword userName={userName} />
           <MfaDevices userName={userName} />
         </>
       )}
     </Page>
-  );
-}
-
-function AttachedPolicies({ userName }: { userName: string }) {
-  const { clients } = useAws();
-  const attached = useLoad(
-    async () => (await clients.iam.send(new ListAttachedUserPoliciesCommand({ UserName: userName }))).AttachedPolicies ?? [],
-    [clients, userName],
-  );
-  const action = useAction();
-  return (
-    <Panel title="Permissions policies">
-      <ErrorNote error={attached.error ?? action.error} />
-      {attached.data && attached.data.length === 0 && <p className="muted">No managed policies attached.</p>}
-      {attached.data && attached.data.length > 0 && (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Policy</th>
-              <th scope="col">ARN</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {attached.data.map((policy) => (
-              <tr key={policy.PolicyArn}>
-                <td>{policy.PolicyName}</td>
-                <td>
-                  <code>{policy.PolicyArn}</code>
-                </td>
-                <td>
-                  <ConfirmButton
-                    label={`Detach ${policy.PolicyName}`}
-                    onConfirm={async () => {
-                      if (await action.run(() => clients.iam.send(new DetachUserPolicyCommand({ UserName: userName, PolicyArn: policy.PolicyArn })))) {
-                        attached.reload();
-                      }
-                    }}
-                  />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      <AttachPolicy userName={userName} onAttached={attached.reload} />
-    </Panel>
-  );
-}
-
-function AttachPolicy({ userName, onAttached }: { userName: string; onAttached: () => void }) {
-  const { clients } = useAws();
-  const id = useId();
-  const [choice, setChoice] = useState('');
-  const policies = useLoad(async () => {
-    const all: Policy[] = [];
-    for await (const page of paginateListPolicies({ client: clients.iam, pageSize: 1000 }, { Scope: 'All' })) all.push(...(page.Policies ?? []));
-    return all;
-  }, [clients]);
-  const action = useAction();
-
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    const wanted = choice.trim();
-    const arn = wanted.startsWith('arn:') ? wanted : policies.data?.find((policy) => policy.PolicyName === wanted)?.Arn;
-    if (!arn) {
-      await action.run(async () => {
-        throw new Error(`No policy named ${wanted}: give its name or ARN.`);
-      });
-      return;
-    }
-    if (await action.run(() => clients.iam.send(new AttachUserPolicyCommand({ UserName: userName, PolicyArn: arn })))) {
-      setChoice('');
-      onAttached();
-    }
-  }
-
-  return (
-    <form className="inline-form" onSubmit={submit}>
-      <div className="field wide">
-        <label htmlFor={id}>Policy to attach (name or ARN)</label>
-        <input id={id} list={`${id}-list`} value={choice} onChange={(event) => setChoice(event.target.value)} required spellCheck={false} autoComplete="off" />
-        <datalist id={`${id}-list`}>
-          {(policies.data ?? []).map((policy) => (
-            <option key={policy.Arn} value={policy.PolicyName} />
-          ))}
-        </datalist>
-      </div>
-      <button type="submit" className="primary" disabled={action.busy || policies.loading}>
-        {policies.loading ? 'Loading policies…' : 'Attach policy'}
-      </button>
-      <ErrorNote error={action.error ?? policies.error} />
-    </form>
   );
 }
 

@@ -1,0 +1,193 @@
+// IAM groups: the list, create and delete (members and policies are removed first);
+// a group's members and policies; and on a user's page, the user's groups.
+import {
+  AddUserToGroupCommand,
+  CreateGroupCommand,
+  DeleteGroupCommand,
+  GetGroupCommand,
+  ListGroupsForUserCommand,
+  paginateListGroups,
+  RemoveUserFromGroupCommand,
+  type Group,
+  type IAMClient,
+} from '@aws-sdk/client-iam';
+import { useState, type FormEvent } from 'react';
+import { useAws } from '../aws.ts';
+import { EntityPolicies } from '../components/EntityPolicies.tsx';
+import { ConfirmButton, ErrorNote, Field, formatTime, Loading, Page, Panel } from '../components/ui.tsx';
+import { href, useAction, useLoad } from '../hooks.ts';
+import { removeAllPolicies } from '../iam-entities.ts';
+
+async function deleteGroupCompletely(iam: IAMClient, groupName: string): Promise<void> {
+  const { Users } = await iam.send(new GetGroupCommand({ GroupName: groupName }));
+  for (const user of Users ?? []) await iam.send(new RemoveUserFromGroupCommand({ GroupName: groupName, UserName: user.UserName }));
+  await removeAllPolicies(iam, 'group', groupName);
+  await iam.send(new DeleteGroupCommand({ GroupName: groupName }));
+}
+
+export function Groups() {
+  const { clients } = useAws();
+  const groups = useLoad(async () => {
+    const all: Group[] = [];
+    for await (const page of paginateListGroups({ client: clients.iam }, {})) all.push(...(page.Groups ?? []));
+    return all;
+  }, [clients]);
+  const [name, setName] = useState('');
+  const action = useAction();
+
+  async function create(event: FormEvent) {
+    event.preventDefault();
+    if (await action.run(() => clients.iam.send(new CreateGroupCommand({ GroupName: name.trim() })))) {
+      setName('');
+      groups.reload();
+    }
+  }
+
+  return (
+    <Page title="Groups">
+      <Panel title="Create group">
+        <form className="inline-form" onSubmit={create}>
+          <Field label="Group name" value={name} onChange={setName} required />
+          <button type="submit" className="primary" disabled={action.busy}>
+            Create group
+          </button>
+        </form>
+      </Panel>
+      <Panel title="All groups">
+        <ErrorNote error={action.error ?? groups.error} />
+        {groups.loading && !groups.data && <Loading what="groups" />}
+        {groups.data && groups.data.length === 0 && <p className="muted">No groups yet.</p>}
+        {groups.data && groups.data.length > 0 && (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Group name</th>
+                <th scope="col">Path</th>
+                <th scope="col">Created</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {groups.data.map((group) => (
+                <tr key={group.GroupId}>
+                  <td>
+                    <a href={href('groups', group.GroupName!)}>{group.GroupName}</a>
+                  </td>
+                  <td>{group.Path}</td>
+                  <td>{formatTime(group.CreateDate)}</td>
+                  <td>
+                    <ConfirmButton
+                      label={`Delete ${group.GroupName}`}
+                      onConfirm={async () => {
+                        if (await action.run(() => deleteGroupCompletely(clients.iam, group.GroupName!))) groups.reload();
+                      }}
+                    />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </Panel>
+    </Page>
+  );
+}
+
+export function GroupDetail({ groupName }: { groupName: string }) {
+  const { clients } = useAws();
+  const group = useLoad(() => clients.iam.send(new GetGroupCommand({ GroupName: groupName })), [clients, groupName]);
+  const [userName, setUserName] = useState('');
+  const action = useAction();
+
+  async function add(event: FormEvent) {
+    event.preventDefault();
+    if (await action.run(() => clients.iam.send(new AddUserToGroupCommand({ GroupName: groupName, UserName: userName.trim() })))) {
+      setUserName('');
+      group.reload();
+    }
+  }
+
+  return (
+    <Page title={`Group ${groupName}`} actions={<a href={href('groups')}>All groups</a>}>
+      <ErrorNote error={group.error} />
+      {group.data && (
+        <dl className="facts">
+          <dt>ARN</dt>
+          <dd>
+            <code>{group.data.Group?.Arn}</code>
+          </dd>
+          <dt>Created</dt>
+          <dd>{formatTime(group.data.Group?.CreateDate)}</dd>
+        </dl>
+      )}
+      <Panel title="Members">
+        <ErrorNote error={action.error} />
+        {group.data && (group.data.Users ?? []).length === 0 && <p className="muted">No members.</p>}
+        <ul className="plain">
+          {(group.data?.Users ?? []).map((user) => (
+            <li key={user.UserId} className="row">
+              <a href={href('users', user.UserName!)}>{user.UserName}</a>
+              <ConfirmButton
+                label={`Remove ${user.UserName}`}
+                onConfirm={async () => {
+                  if (await action.run(() => clients.iam.send(new RemoveUserFromGroupCommand({ GroupName: groupName, UserName: user.UserName })))) group.reload();
+                }}
+              />
+            </li>
+          ))}
+        </ul>
+        <form className="inline-form" onSubmit={add}>
+          <Field label="User to add" value={userName} onChange={setUserName} required />
+          <button type="submit" disabled={action.busy}>
+            Add to group
+          </button>
+        </form>
+      </Panel>
+      {!group.error && <EntityPolicies kind="group" name={groupName} />}
+    </Page>
+  );
+}
+
+/** On a user's page: the groups it belongs to; add it to one, remove it from one. */
+export function UserGroups({ userName }: { userName: string }) {
+  const { clients } = useAws();
+  const groups = useLoad(async () => (await clients.iam.send(new ListGroupsForUserCommand({ UserName: userName }))).Groups ?? [], [clients, userName]);
+  const [groupName, setGroupName] = useState('');
+  const action = useAction();
+
+  async function add(event: FormEvent) {
+    event.preventDefault();
+    if (await action.run(() => clients.iam.send(new AddUserToGroupCommand({ GroupName: groupName.trim(), UserName: userName })))) {
+      setGroupName('');
+      groups.reload();
+    }
+  }
+
+  return (
+    <Panel title="Groups">
+      <ErrorNote error={groups.error ?? action.error} />
+      {groups.data && groups.data.length === 0 && <p className="muted">Not in any group.</p>}
+      <ul className="plain">
+        {(groups.data ?? []).map((group) => (
+          <li key={group.GroupId} className="row">
+            <a href={href('groups', group.GroupName!)}>{group.GroupName}</a>
+            <ConfirmButton
+              label={`Leave ${group.GroupName}`}
+              onConfirm={async () => {
+                if (await action.run(() => clients.iam.send(new RemoveUserFromGroupCommand({ GroupName: group.GroupName, UserName: userName })))) groups.reload();
+              }}
+            />
+          </li>
+        ))}
+      </ul>
+      <form className="inline-form" onSubmit={add}>
+        <Field label="Group to join" value={groupName} onChange={setGroupName} required />
+        <button type="submit" disabled={action.busy}>
+          Add to group
+        </button>
+      </form>
+    </Panel>
+  );
+}

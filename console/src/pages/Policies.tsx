@@ -1,0 +1,241 @@
+// Managed policies: this account's (create with the policy editor, edit as a new
+// default version, delete once detached everywhere) and AWS's (searchable, read-only).
+import {
+  CreatePolicyCommand,
+  CreatePolicyVersionCommand,
+  DeletePolicyCommand,
+  DeletePolicyVersionCommand,
+  DetachGroupPolicyCommand,
+  DetachRolePolicyCommand,
+  DetachUserPolicyCommand,
+  GetPolicyCommand,
+  GetPolicyVersionCommand,
+  ListEntitiesForPolicyCommand,
+  ListPolicyVersionsCommand,
+  paginateListPolicies,
+  type IAMClient,
+  type Policy,
+  type PolicyScopeType,
+} from '@aws-sdk/client-iam';
+import { useEffect, useState, type FormEvent } from 'react';
+import { useAws } from '../aws.ts';
+import { prettyJson } from '../components/EntityPolicies.tsx';
+import { EXAMPLE_POLICY, PolicyEditor, type Validity } from '../components/PolicyEditor.tsx';
+import { ConfirmButton, ErrorNote, Field, formatTime, Loading, Page, Panel, Select } from '../components/ui.tsx';
+import { href, useAction, useLoad } from '../hooks.ts';
+
+/** IAM keeps at most five versions of a policy. */
+const MAX_VERSIONS = 5;
+
+async function deletePolicyCompletely(iam: IAMClient, policyArn: string): Promise<void> {
+  const entities = await iam.send(new ListEntitiesForPolicyCommand({ PolicyArn: policyArn }));
+  for (const user of entities.PolicyUsers ?? []) await iam.send(new DetachUserPolicyCommand({ UserName: user.UserName, PolicyArn: policyArn }));
+  for (const group of entities.PolicyGroups ?? []) await iam.send(new DetachGroupPolicyCommand({ GroupName: group.GroupName, PolicyArn: policyArn }));
+  for (const role of entities.PolicyRoles ?? []) await iam.send(new DetachRolePolicyCommand({ RoleName: role.RoleName, PolicyArn: policyArn }));
+  const { Versions } = await iam.send(new ListPolicyVersionsCommand({ PolicyArn: policyArn }));
+  for (const version of Versions ?? []) {
+    if (!version.IsDefaultVersion) await iam.send(new DeletePolicyVersionCommand({ PolicyArn: policyArn, VersionId: version.VersionId }));
+  }
+  await iam.send(new DeletePolicyCommand({ PolicyArn: policyArn }));
+}
+
+export function Policies() {
+  const { clients } = useAws();
+  const [scope, setScope] = useState<PolicyScopeType>('Local');
+  const [filter, setFilter] = useState('');
+  const policies = useLoad(async () => {
+    const all: Policy[] = [];
+    for await (const page of paginateListPolicies({ client: clients.iam, pageSize: 1000 }, { Scope: scope })) all.push(...(page.Policies ?? []));
+    return all;
+  }, [clients, scope]);
+  const action = useAction();
+  const shown = (policies.data ?? []).filter((policy) => policy.PolicyName!.toLowerCase().includes(filter.trim().toLowerCase())).slice(0, 200);
+
+  return (
+    <Page title="Policies">
+      <CreatePolicy onCreated={() => (scope === 'Local' ? policies.reload() : setScope('Local'))} />
+      <Panel title="Managed policies">
+        <div className="inline-form">
+          <Select
+            label="Show"
+            value={scope}
+            onChange={(value) => setScope(value as PolicyScopeType)}
+            options={[
+              { value: 'Local', label: 'Customer managed (this account)' },
+              { value: 'AWS', label: 'AWS managed' },
+            ]}
+          />
+          <Field label="Filter by name" value={filter} onChange={setFilter} />
+        </div>
+        <ErrorNote error={policies.error ?? action.error} />
+        {policies.loading && !policies.data && <Loading what="policies" />}
+        {policies.data && shown.length === 0 && <p className="muted">No policies.</p>}
+        {shown.length > 0 && (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Policy name</th>
+                <th scope="col">Attachments</th>
+                <th scope="col">Updated</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {shown.map((policy) => (
+                <tr key={policy.Arn}>
+                  <td>
+                    <a href={href('policies', policy.Arn!)}>{policy.PolicyName}</a>
+                  </td>
+                  <td>{policy.AttachmentCount}</td>
+                  <td>{formatTime(policy.UpdateDate)}</td>
+                  <td>
+                    {scope === 'Local' && (
+                      <ConfirmButton
+                        label={`Delete ${policy.PolicyName}`}
+                        onConfirm={async () => {
+                          if (await action.run(() => deletePolicyCompletely(clients.iam, policy.Arn!))) policies.reload();
+                        }}
+                      />
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        {(policies.data?.length ?? 0) > shown.length && <p className="muted">Showing the first {shown.length} matches: filter to narrow.</p>}
+      </Panel>
+    </Page>
+  );
+}
+
+function CreatePolicy({ onCreated }: { onCreated: () => void }) {
+  const { clients } = useAws();
+  const [open, setOpen] = useState(false);
+  const [name, setName] = useState('');
+  const [description, setDescription] = useState('');
+  const [document, setDocument] = useState(EXAMPLE_POLICY);
+  const [validity, setValidity] = useState<Validity>('checking');
+  const action = useAction();
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const created = await action.run(() =>
+      clients.iam.send(new CreatePolicyCommand({ PolicyName: name.trim(), PolicyDocument: document, ...(description.trim() ? { Description: description.trim() } : {}) })),
+    );
+    if (created) {
+      setName('');
+      setDescription('');
+      setOpen(false);
+      onCreated();
+    }
+  }
+
+  if (!open) {
+    return (
+      <p>
+        <button type="button" className="primary" onClick={() => setOpen(true)}>
+          Create policy
+        </button>
+      </p>
+    );
+  }
+  return (
+    <Panel title="Create policy">
+      <form className="stacked-form" onSubmit={submit}>
+        <Field label="Policy name" value={name} onChange={setName} required />
+        <Field label="Description (optional)" value={description} onChange={setDescription} />
+        <PolicyEditor label="Policy document" value={document} onChange={setDocument} onValidity={setValidity} />
+        <ErrorNote error={action.error} />
+        <div className="buttons">
+          <button type="submit" className="primary" disabled={action.busy || validity === 'invalid'}>
+            Create policy
+          </button>
+          <button type="button" onClick={() => setOpen(false)}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </Panel>
+  );
+}
+
+export function PolicyDetail({ policyArn }: { policyArn: string }) {
+  const { clients } = useAws();
+  const policy = useLoad(async () => {
+    const { Policy: found } = await clients.iam.send(new GetPolicyCommand({ PolicyArn: policyArn }));
+    const version = await clients.iam.send(new GetPolicyVersionCommand({ PolicyArn: policyArn, VersionId: found!.DefaultVersionId }));
+    const entities = await clients.iam.send(new ListEntitiesForPolicyCommand({ PolicyArn: policyArn }));
+    return { policy: found!, document: prettyJson(decodeURIComponent(version.PolicyVersion?.Document ?? '')), entities };
+  }, [clients, policyArn]);
+  const [document, setDocument] = useState('');
+  const [validity, setValidity] = useState<Validity>('checking');
+  const action = useAction();
+  const awsManaged = policyArn.startsWith('arn:aws:iam::aws:');
+  useEffect(() => {
+    if (policy.data) setDocument(policy.data.document);
+  }, [policy.data]);
+
+  async function save(event: FormEvent) {
+    event.preventDefault();
+    const saved = await action.run(async () => {
+      const { Versions = [] } = await clients.iam.send(new ListPolicyVersionsCommand({ PolicyArn: policyArn }));
+      if (Versions.length >= MAX_VERSIONS) {
+        const oldest = Versions.filter((v) => !v.IsDefaultVersion).sort((a, b) => (a.CreateDate?.getTime() ?? 0) - (b.CreateDate?.getTime() ?? 0))[0];
+        if (oldest) await clients.iam.send(new DeletePolicyVersionCommand({ PolicyArn: policyArn, VersionId: oldest.VersionId }));
+      }
+      await clients.iam.send(new CreatePolicyVersionCommand({ PolicyArn: policyArn, PolicyDocument: document, SetAsDefault: true }));
+    });
+    if (saved) policy.reload();
+  }
+
+  const entities = policy.data?.entities;
+  return (
+    <Page title={`Policy ${policy.data?.policy.PolicyName ?? ''}`} actions={<a href={href('policies')}>All policies</a>}>
+      <ErrorNote error={policy.error} />
+      {policy.data && (
+        <>
+          <dl className="facts">
+            <dt>ARN</dt>
+            <dd>
+              <code>{policyArn}</code>
+            </dd>
+            <dt>Default version</dt>
+            <dd>{policy.data.policy.DefaultVersionId}</dd>
+            {policy.data.policy.Description && (
+              <>
+                <dt>Description</dt>
+                <dd>{policy.data.policy.Description}</dd>
+              </>
+            )}
+            <dt>Attached to</dt>
+            <dd>
+              {[
+                ...(entities?.PolicyUsers ?? []).map((u) => `user ${u.UserName}`),
+                ...(entities?.PolicyGroups ?? []).map((g) => `group ${g.GroupName}`),
+                ...(entities?.PolicyRoles ?? []).map((r) => `role ${r.RoleName}`),
+              ].join(', ') || 'nothing'}
+            </dd>
+          </dl>
+          <Panel title="Policy document">
+            {awsManaged ? (
+              <pre className="json" tabIndex={0}>
+                {policy.data.document}
+              </pre>
+            ) : (
+              <form className="stacked-form" onSubmit={save}>
+                <PolicyEditor label="Policy document" value={document} onChange={setDocument} onValidity={setValidity} />
+                <ErrorNote error={action.error} />
+                <button type="submit" className="primary" disabled={action.busy || validity === 'invalid'}>
+                  Save as new default version
+                </button>
+              </form>
+            )}
+          </Panel>
+        </>
+      )}
+    </Page>
+  );
+}

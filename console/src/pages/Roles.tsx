@@ -1,0 +1,160 @@
+// IAM roles: the list, create (with its trust policy) and delete (policies and
+// instance profiles are let go first); a role's trust policy and permissions.
+import {
+  CreateRoleCommand,
+  DeleteRoleCommand,
+  GetRoleCommand,
+  ListInstanceProfilesForRoleCommand,
+  paginateListRoles,
+  RemoveRoleFromInstanceProfileCommand,
+  UpdateAssumeRolePolicyCommand,
+  type IAMClient,
+  type Role,
+} from '@aws-sdk/client-iam';
+import { useEffect, useState, type FormEvent } from 'react';
+import { useAws } from '../aws.ts';
+import { EntityPolicies, prettyJson } from '../components/EntityPolicies.tsx';
+import { PolicyEditor } from '../components/PolicyEditor.tsx';
+import { ConfirmButton, ErrorNote, Field, formatTime, Loading, Page, Panel } from '../components/ui.tsx';
+import { href, useAction, useLoad } from '../hooks.ts';
+import { removeAllPolicies } from '../iam-entities.ts';
+
+function defaultTrustPolicy(accountId: string): string {
+  return JSON.stringify(
+    { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${accountId}:root` }, Action: 'sts:AssumeRole' }] },
+    null,
+    2,
+  );
+}
+
+async function deleteRoleCompletely(iam: IAMClient, roleName: string): Promise<void> {
+  const { InstanceProfiles } = await iam.send(new ListInstanceProfilesForRoleCommand({ RoleName: roleName }));
+  for (const profile of InstanceProfiles ?? []) {
+    await iam.send(new RemoveRoleFromInstanceProfileCommand({ RoleName: roleName, InstanceProfileName: profile.InstanceProfileName }));
+  }
+  await removeAllPolicies(iam, 'role', roleName);
+  await iam.send(new DeleteRoleCommand({ RoleName: roleName }));
+}
+
+export function Roles() {
+  const { clients, session } = useAws();
+  const roles = useLoad(async () => {
+    const all: Role[] = [];
+    for await (const page of paginateListRoles({ client: clients.iam }, {})) all.push(...(page.Roles ?? []));
+    return all;
+  }, [clients]);
+  const [name, setName] = useState('');
+  const [trust, setTrust] = useState(() => defaultTrustPolicy(session.identity.accountId));
+  const action = useAction();
+
+  async function create(event: FormEvent) {
+    event.preventDefault();
+    if (await action.run(() => clients.iam.send(new CreateRoleCommand({ RoleName: name.trim(), AssumeRolePolicyDocument: trust })))) {
+      setName('');
+      roles.reload();
+    }
+  }
+
+  return (
+    <Page title="Roles">
+      <Panel title="Create role">
+        <form className="stacked-form" onSubmit={create}>
+          <Field label="Role name" value={name} onChange={setName} required />
+          <PolicyEditor label="Trust policy" value={trust} onChange={setTrust} rows={12} checkWithIam={false} />
+          <button type="submit" className="primary" disabled={action.busy}>
+            Create role
+          </button>
+        </form>
+      </Panel>
+      <Panel title="All roles">
+        <ErrorNote error={action.error ?? roles.error} />
+        {roles.loading && !roles.data && <Loading what="roles" />}
+        {roles.data && roles.data.length === 0 && <p className="muted">No roles yet.</p>}
+        {roles.data && roles.data.length > 0 && (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Role name</th>
+                <th scope="col">Path</th>
+                <th scope="col">Created</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {roles.data.map((role) => (
+                <tr key={role.RoleId}>
+                  <td>
+                    <a href={href('roles', role.RoleName!)}>{role.RoleName}</a>
+                  </td>
+                  <td>{role.Path}</td>
+                  <td>{formatTime(role.CreateDate)}</td>
+                  <td>
+                    <ConfirmButton
+                      label={`Delete ${role.RoleName}`}
+                      onConfirm={async () => {
+                        if (await action.run(() => deleteRoleCompletely(clients.iam, role.RoleName!))) roles.reload();
+                      }}
+                    />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </Panel>
+    </Page>
+  );
+}
+
+export function RoleDetail({ roleName }: { roleName: string }) {
+  const { clients } = useAws();
+  const role = useLoad(async () => (await clients.iam.send(new GetRoleCommand({ RoleName: roleName }))).Role, [clients, roleName]);
+  const [trust, setTrust] = useState('');
+  const action = useAction();
+  useEffect(() => {
+    if (role.data?.AssumeRolePolicyDocument) setTrust(prettyJson(decodeURIComponent(role.data.AssumeRolePolicyDocument)));
+  }, [role.data]);
+
+  async function saveTrust(event: FormEvent) {
+    event.preventDefault();
+    if (await action.run(() => clients.iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: roleName, PolicyDocument: trust })))) role.reload();
+  }
+
+  return (
+    <Page title={`Role ${roleName}`} actions={<a href={href('roles')}>All roles</a>}>
+      <ErrorNote error={role.error} />
+      {role.data && (
+        <dl className="facts">
+          <dt>ARN</dt>
+          <dd>
+            <code>{role.data.Arn}</code>
+          </dd>
+          <dt>Created</dt>
+          <dd>{formatTime(role.data.CreateDate)}</dd>
+          <dt>Maximum session</dt>
+          <dd>{(role.data.MaxSessionDuration ?? 3600) / 3600} hour(s)</dd>
+          {role.data.Description && (
+            <>
+              <dt>Description</dt>
+              <dd>{role.data.Description}</dd>
+            </>
+          )}
+        </dl>
+      )}
+      {role.data && (
+        <Panel title="Trust policy">
+          <form className="stacked-form" onSubmit={saveTrust}>
+            <PolicyEditor label="Trust policy document" value={trust} onChange={setTrust} rows={12} checkWithIam={false} />
+            <ErrorNote error={action.error} />
+            <button type="submit" className="primary" disabled={action.busy}>
+              Save trust policy
+            </button>
+          </form>
+        </Panel>
+      )}
+      {!role.error && <EntityPolicies kind="role" name={roleName} />}
+    </Page>
+  );
+}
