@@ -1,4 +1,4 @@
-// Tags on the root, OUs, accounts and customer managed policies.
+// Tags on the root, OUs, accounts, customer managed policies and the delegation policy.
 import type { RequestContext } from '../service.ts';
 import { constraintViolation, targetNotFound } from './errors.ts';
 import type { OrganizationRecord, Tag } from './records.ts';
@@ -10,6 +10,7 @@ export const MAX_TAGS = 50;
 /** The tag list a resource id names, edited in place. */
 function tagsOf(org: OrganizationRecord, resourceId: string): Tag[] {
   if (resourceId === org.rootId) return org.rootTags;
+  if (org.resourcePolicy && resourceId === org.resourcePolicy.id) return org.resourcePolicy.tags;
   const holder = org.units[resourceId] ?? org.accounts[resourceId] ?? org.policies[resourceId];
   if (!holder) throw targetNotFound();
   return holder.tags;

@@ -68,9 +68,13 @@ describe('Organizations: resource-based delegation policy', () => {
     await put(delegationPolicy(memberId, ['organizations:CreatePolicy', 'organizations:AttachPolicy'], `arn:aws:organizations::${MANAGEMENT}:ou/${orgId}/*`));
   });
 
-  it('Tags apply only when the policy is created', async () => {
-    await call(store, 'PutResourcePolicy', { Content: delegationPolicy(memberId), Tags: [{ Key: 'team', Value: 'security' }] });
+  it('Tags apply only when the policy is created; afterwards TagResource, UntagResource and ListTagsForResource reach it by id', async () => {
+    const { ResourcePolicy } = await call(store, 'PutResourcePolicy', { Content: delegationPolicy(memberId), Tags: [{ Key: 'team', Value: 'security' }] });
     await rejects(call(store, 'PutResourcePolicy', { Content: delegationPolicy(memberId), Tags: [{ Key: 'a', Value: 'b' }] }), 'InvalidInputException');
+    const ResourceId = ResourcePolicy.ResourcePolicySummary.Id;
+    await call(store, 'TagResource', { ResourceId, Tags: [{ Key: 'a', Value: 'b' }] });
+    await call(store, 'UntagResource', { ResourceId, TagKeys: ['team'] });
+    assert.deepEqual((await call(store, 'ListTagsForResource', { ResourceId })).Tags, [{ Key: 'a', Value: 'b' }]);
   });
 
   it('with a delegation policy, a member\'s read-only calls carry it to the authorizer as the management account\'s resource policy', async () => {
