@@ -40,6 +40,13 @@ const withRequestTags = (operation: string): AccessDeclaration => (input) => [
   { action: `organizations:${operation}`, resource: '*', context: requestTagContext(input) },
 ];
 
+/** An invitation with Tags also needs organizations:TagResource, as AWS documents. */
+const inviteAccount: AccessDeclaration = async (input, context) => {
+  const tagged = Array.isArray(input.Tags) && input.Tags.length > 0;
+  const invite = await withRequestTags('InviteAccountToOrganization')(input, context);
+  return tagged ? [...invite, ...(await withRequestTags('TagResource')(input, context))] : invite;
+};
+
 /**
  * organizations:<operation> on the handshake HandshakeId names. Its ARN names the
  * sender's management account, but the invited account answers under its own IAM
@@ -142,7 +149,7 @@ export const organizationsAccess: Record<string, AccessDeclaration> = {
   UntagResource: onResources('UntagResource', ['ResourceId'], true),
   ListTagsForResource: onResources('ListTagsForResource', ['ResourceId']),
 
-  InviteAccountToOrganization: withRequestTags('InviteAccountToOrganization'),
+  InviteAccountToOrganization: inviteAccount,
   AcceptHandshake: onHandshake('AcceptHandshake'),
   DeclineHandshake: onHandshake('DeclineHandshake'),
   CancelHandshake: onHandshake('CancelHandshake'),
