@@ -23,6 +23,8 @@ export interface AdminDeps {
 
 const CLOCK_KEY = 'clock';
 const SETTINGS_COLLECTION = 'bulwark.settings';
+/** The change topic that tells the other nodes on a shared database the clock moved. */
+export const CLOCK_TOPIC = 'clock';
 
 export function isAdminPath(path: string): boolean {
   return path.startsWith('/_bulwark/') || path === '/moto-api/reset';
@@ -38,6 +40,7 @@ export async function handleAdmin(request: HttpRequest, deps: AdminDeps): Promis
       await deps.store.wipe();
       deps.clock.reset();
       deps.onReset?.();
+      await announceClock(deps);
       return json(200, { status: 'ok' });
     case 'GET /_bulwark/clock':
       return json(200, clockState(deps.clock));
@@ -48,10 +51,18 @@ export async function handleAdmin(request: HttpRequest, deps: AdminDeps): Promis
   }
 }
 
-/** Restores the test clock saved by an earlier POST /_bulwark/clock. */
+/**
+ * Sets the test clock to the offset saved by the last POST /_bulwark/clock (none after a
+ * reset): at start-up, and on each node when another node on the same database moved it.
+ */
 export async function restoreClock(store: Store, clock: Clock): Promise<void> {
   const saved = (await store.get(SETTINGS_COLLECTION, CLOCK_KEY)) as { offsetMs?: number } | undefined;
-  if (saved?.offsetMs) clock.restore(saved.offsetMs);
+  clock.restore(saved?.offsetMs ?? 0);
+}
+
+/** Tells the other nodes on a shared database (if any) to re-read the clock. */
+async function announceClock(deps: AdminDeps): Promise<void> {
+  await deps.store.notify?.(CLOCK_TOPIC);
 }
 
 function health(deps: AdminDeps) {
@@ -108,6 +119,7 @@ async function advanceClock(request: HttpRequest, deps: AdminDeps): Promise<Http
   }
   deps.clock.advance(advanceMs);
   await deps.store.put(SETTINGS_COLLECTION, CLOCK_KEY, { offsetMs: deps.clock.offsetMs });
+  await announceClock(deps);
   return json(200, clockState(deps.clock));
 }
 

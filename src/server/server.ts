@@ -12,7 +12,7 @@ import { MODEL_NAMES } from '../protocol/model-names.ts';
 import { SERVICES } from '../services/registry.ts';
 import { openStore } from '../store/index.ts';
 import type { Store } from '../store/store.ts';
-import { handleAdmin, isAdminPath, restoreClock, type AdminDeps } from './admin.ts';
+import { CLOCK_TOPIC, handleAdmin, isAdminPath, restoreClock, type AdminDeps } from './admin.ts';
 import { EventBus } from '../events/bus.ts';
 import { ActivityRecorder } from '../services/activity.ts';
 import { Authorizer } from './authorize.ts';
@@ -46,6 +46,10 @@ export async function startServer(settings: Settings, logger = new Logger(settin
   const authorizer = new Authorizer(store, logger, settings.iamMode);
   // Other nodes on the same database announce their IAM changes (PostgreSQL store).
   store.onChange?.('iam', () => authorizer.invalidate());
+  // ... and moves of the test clock, so every node keeps one time.
+  store.onChange?.(CLOCK_TOPIC, () => {
+    restoreClock(store, clock).catch((error) => logger.warn('could not re-read the test clock', { error: (error as Error).message }));
+  });
   const activity = new ActivityRecorder(store, logger);
   const events = new EventBus(logger);
   const runtime = { store, clock, events, logger, defaultAccountId: settings.accountId, defaultRegion: settings.region, dataDir: settings.dataDir, cloudTrailRecording: settings.cloudTrailRecording };

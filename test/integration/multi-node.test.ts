@@ -92,4 +92,22 @@ describe('two Bulwark nodes on one PostgreSQL database', { skip: SKIP_REASON }, 
       assertError(denial as Error & { $metadata: { httpStatusCode?: number } }, 'AccessDenied', 403);
     },
   );
+
+  it('the test clock moved through node A moves on node B within one second, and a reset through B resets it on A', async () => {
+    const offsetOf = async (node: RunningServer) =>
+      ((await (await fetch(`${node.url}/_bulwark/clock`)).json()) as { offsetSeconds: number }).offsetSeconds;
+    const within = async (what: string, condition: () => Promise<boolean>) => {
+      const started = Date.now();
+      while (!(await condition())) {
+        assert.ok(Date.now() - started < 1000, `${what} within one second`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    };
+    const moved = await fetch(`${a.url}/_bulwark/clock`, { method: 'POST', body: JSON.stringify({ advanceSeconds: 7200 }) });
+    assert.equal(moved.status, 200);
+    await within('node B sees the clock 2 hours ahead', async () => (await offsetOf(b)) >= 7200);
+
+    await fetch(`${b.url}/_bulwark/reset`, { method: 'POST' });
+    await within("node A's clock is back to the machine's", async () => (await offsetOf(a)) === 0);
+  });
 });
