@@ -4,6 +4,11 @@
 // A transaction runs at SERIALIZABLE isolation on one pooled connection; when
 // PostgreSQL aborts it for a serialization failure or a deadlock, its work runs again
 // from the start (the Store interface allows this), after a short random pause.
+//
+// A lost connection (the server restarted, a connection was cut) is retried too, but
+// only where running again cannot repeat a write: a transaction that had not sent its
+// COMMIT (PostgreSQL rolled it back), a read, or any statement whose connection could
+// not be opened. A write cut off in flight may have committed, so it fails instead.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
 import { StoreClosedError, TransactionError } from './errors.ts';
@@ -17,8 +22,18 @@ import type { Documents, Entry, ListOptions, Page, Store, Transaction } from './
 
 /** SQLSTATEs after which a transaction may simply be run again. */
 const RETRYABLE = new Set(['40001' /* serialization_failure */, '40P01' /* deadlock_detected */]);
+/** SQLSTATEs of a connection that is gone (class 08) or a server shutting down or starting. */
+const CONNECTION_LOST = /^(08...|57P0[123])$/;
+/** Node's socket errors, and pg's own words for a connection that ended under it. */
+const SOCKET_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND']);
+const PG_CONNECTION_ENDED = /Connection terminated|Client has encountered a connection error|Client was closed/i;
 const MAX_ATTEMPTS = 50;
 const MAX_PAUSE_MS = 100;
+/** Reconnecting waits 50 ms, 100 ms, ... up to 1 s: about 6 s in all before giving up. */
+const MAX_CONNECTION_ATTEMPTS = 10;
+const MAX_CONNECTION_PAUSE_MS = 1000;
+/** Operations that only read: safe to send again after a connection was lost under them. */
+const READS = new Set(['get', 'getEntry', 'list', 'count']);
 const POOL_SIZE = 10;
 
 export interface PostgresStoreOptions {
@@ -128,6 +143,9 @@ interface TransactionScope {
   active: boolean;
   /** The first retryable failure of this attempt, even if the work caught it. */
   conflict?: unknown;
+  /** The first lost connection of this attempt; retryable unless COMMIT had been sent. */
+  lostConnection?: unknown;
+  commitSent?: boolean;
 }
 
 class PostgresStore extends ForwardingDocuments implements Store {
@@ -149,9 +167,7 @@ class PostgresStore extends ForwardingDocuments implements Store {
     this.#sql = sql;
     this.#feed = feed;
     this.#channel = channel;
-    this.documents = new SqlDocuments(sql, (operation, body) =>
-      this.#track(operation, () => retryingConflicts(() => body(this.#pool))),
-    );
+    this.documents = new SqlDocuments(sql, (operation, body) => this.#track(operation, () => runStatement(this.#pool, operation, body)));
     // Appends only insert new rows, so they need no serializable retry; track them for close().
     this.#eventLog = {
       append: (batch) => this.#track('eventLog.append', () => events.append(batch)),
@@ -168,24 +184,34 @@ class PostgresStore extends ForwardingDocuments implements Store {
 
   transaction<R>(work: (tx: Transaction) => Promise<R>): Promise<R> {
     return this.#track('transaction', async () => {
-      for (let attempt = 1; ; attempt++) {
+      for (let attempt = 1, reconnects = 0; ; attempt++) {
         const scope: TransactionScope = { active: true };
         try {
           return await this.#attempt(work, scope);
         } catch (error) {
-          if (scope.conflict === undefined || attempt >= MAX_ATTEMPTS) throw error;
-          await pause(attempt);
+          if (scope.lostConnection !== undefined && !scope.commitSent && ++reconnects < MAX_CONNECTION_ATTEMPTS) {
+            await connectionPause(reconnects);
+          } else if (scope.conflict !== undefined && scope.lostConnection === undefined && attempt < MAX_ATTEMPTS) {
+            await pause(attempt);
+          } else {
+            throw error;
+          }
         }
       }
     });
   }
 
   async #attempt<R>(work: (tx: Transaction) => Promise<R>, scope: TransactionScope): Promise<R> {
-    const client = await this.#pool.connect();
     const noteConflict = (error: unknown) => {
       if (isRetryable(error)) scope.conflict ??= error;
+      if (isConnectionLost(error)) scope.lostConnection ??= error;
       return error;
     };
+    const client = await this.#pool.connect().catch((error) => {
+      throw noteConflict(error);
+    });
+    // A connection cut while the work runs (not inside a query) reports here; unheard it would crash the process.
+    client.on('error', noteConflict);
     const tx = new SqlDocuments(this.#sql, async (operation, body) => {
       if (!scope.active) throw new TransactionError(`tx.${operation}() was called after its transaction ended`);
       try {
@@ -196,11 +222,15 @@ class PostgresStore extends ForwardingDocuments implements Store {
     });
     let healthy = true;
     try {
-      await client.query('BEGIN ISOLATION LEVEL SERIALIZABLE');
+      await client.query('BEGIN ISOLATION LEVEL SERIALIZABLE').catch((error) => {
+        throw noteConflict(error);
+      });
       const result = await this.#transactionScope.run(scope, () => work(tx));
       scope.active = false; // before commit: nothing may slip in after it
       // PostgreSQL aborted the transaction even if the work caught the error: run it again.
       if (scope.conflict !== undefined) throw scope.conflict;
+      if (scope.lostConnection !== undefined) throw scope.lostConnection;
+      scope.commitSent = true;
       await client.query('COMMIT').catch((error) => {
         throw noteConflict(error);
       });
@@ -210,6 +240,7 @@ class PostgresStore extends ForwardingDocuments implements Store {
       await client.query('ROLLBACK').catch(() => (healthy = false));
       throw error;
     } finally {
+      client.off('error', noteConflict);
       client.release(!healthy);
     }
   }
@@ -269,20 +300,54 @@ class PostgresStore extends ForwardingDocuments implements Store {
   }
 }
 
-/** A single statement is its own transaction; should one still be aborted (a deadlock), run it again. */
-async function retryingConflicts<R>(statement: () => Promise<R>): Promise<R> {
-  for (let attempt = 1; ; attempt++) {
+/**
+ * Runs one autocommitted statement on a pooled connection. A conflict (a deadlock) runs
+ * it again; so does a lost connection, if the statement only reads or was never sent.
+ */
+async function runStatement<R>(pool: pg.Pool, operation: string, body: (db: Queryable) => Promise<R>): Promise<R> {
+  for (let attempt = 1, reconnects = 0; ; attempt++) {
+    let client: pg.PoolClient;
     try {
-      return await statement();
+      client = await pool.connect();
     } catch (error) {
-      if (!isRetryable(error) || attempt >= MAX_ATTEMPTS) throw error;
-      await pause(attempt);
+      if (!isConnectionLost(error) || ++reconnects >= MAX_CONNECTION_ATTEMPTS) throw error;
+      await connectionPause(reconnects);
+      continue;
+    }
+    let lost = false;
+    const onError = () => (lost = true); // the connection broke between queries: the pool must not keep it
+    client.on('error', onError);
+    try {
+      return await body(client);
+    } catch (error) {
+      lost = isConnectionLost(error);
+      if (lost && READS.has(operation) && ++reconnects < MAX_CONNECTION_ATTEMPTS) {
+        await connectionPause(reconnects);
+      } else if (!lost && isRetryable(error) && attempt < MAX_ATTEMPTS) {
+        await pause(attempt);
+      } else {
+        throw error;
+      }
+    } finally {
+      client.off('error', onError);
+      client.release(lost);
     }
   }
 }
 
 function isRetryable(error: unknown): boolean {
   return error instanceof Error && RETRYABLE.has((error as { code?: string }).code ?? '');
+}
+
+function isConnectionLost(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && (CONNECTION_LOST.test(code) || SOCKET_ERRORS.has(code))) return true;
+  return PG_CONNECTION_ENDED.test(error.message);
+}
+
+function connectionPause(attempt: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.min(MAX_CONNECTION_PAUSE_MS, 25 * 2 ** attempt)));
 }
 
 /** A random pause that grows with the attempt, so colliding transactions spread out. */

@@ -187,6 +187,49 @@ function definePostgresTests(): void {
     await Promise.all([a.close(), b.close()]);
   });
 
+  /** Cuts the connections of the stores on `schema` that sit inside a transaction. */
+  async function cutConnectionsInTransaction(schema: string): Promise<number> {
+    const [cut] = await adminQuery<{ n: number }>(
+      `SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity
+       WHERE application_name = 'bulwark' AND state = 'idle in transaction' AND position($1 in query) > 0`,
+      [`"${schema}".documents`],
+    );
+    return cut.n;
+  }
+
+  it('a transaction whose connection is cut before COMMIT is run again on a new connection, and commits once', { timeout: 20_000 }, async (t) => {
+    const { url, schema } = freshSchemaUrl();
+    const store = await openPostgresStore(url);
+    t.after(() => store.close());
+    await store.put('t.c', 'n', 0);
+    let attempts = 0;
+    const result = await store.transaction(async (tx) => {
+      attempts++;
+      const n = (await tx.get<number>('t.c', 'n'))!;
+      if (attempts === 1) assert.equal(await cutConnectionsInTransaction(schema), 1);
+      await tx.put('t.c', 'n', n + 1);
+      await tx.put('t.log', `attempt-${attempts}`, true);
+      return attempts;
+    });
+    assert.equal(result, 2);
+    assert.equal(await store.get('t.c', 'n'), 1, 'the first attempt wrote nothing');
+    assert.deepEqual((await store.list('t.log')).items.map((entry) => entry.key), ['attempt-2']);
+  });
+
+  it('after every pooled connection was cut, reads and writes work at once on new connections', { timeout: 20_000 }, async (t) => {
+    const { url } = freshSchemaUrl();
+    const store = await openPostgresStore(url);
+    t.after(() => store.close());
+    await store.put('t.c', 'n', 41);
+    await Promise.all(Array.from({ length: 5 }, () => store.get('t.c', 'n'))); // several pooled connections
+    await adminQuery(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'bulwark' AND state = 'idle' AND pid <> pg_backend_pid()`,
+    );
+    const reads = await Promise.all(Array.from({ length: 20 }, () => store.get<number>('t.c', 'n')));
+    assert.deepEqual(new Set(reads), new Set([41]));
+    assert.equal(await store.insert('t.c', 'm', 1), true);
+  });
+
   it('notify reaches the onChange listeners of every store on the schema, the sender included, and only for its topic', async () => {
     const { url } = freshSchemaUrl();
     const a = await openPostgresStore(url);
