@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DescribeSpotPriceHistoryCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { ListHandshakesForAccountCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import { CreateCustomKeyStoreCommand, KMSClient } from '@aws-sdk/client-kms';
 import { CloudWatchClient, ListDashboardsCommand } from '@aws-sdk/client-cloudwatch';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Sha256 } from '@aws-crypto/sha256-js';
@@ -44,11 +44,11 @@ describe('request pipeline', () => {
     });
   });
 
-  it('answers a JSON-protocol service the same way (Organizations ListHandshakesForAccount: 501)', async () => {
-    const organizations = new OrganizationsClient({ endpoint: server.url, region: 'us-east-1', credentials: DUMMY_CREDENTIALS, maxAttempts: 1 });
-    await assert.rejects(organizations.send(new ListHandshakesForAccountCommand({})), (e: any) => {
+  it('answers a JSON-protocol service the same way (KMS CreateCustomKeyStore, left out by design: 501)', async () => {
+    const kms = new KMSClient({ endpoint: server.url, region: 'us-east-1', credentials: DUMMY_CREDENTIALS, maxAttempts: 1 });
+    await assert.rejects(kms.send(new CreateCustomKeyStoreCommand({ CustomKeyStoreName: 'hsm' })), (e: any) => {
       assert.equal(e.$metadata.httpStatusCode, 501);
-      assert.match(e.message, /Organizations ListHandshakesForAccount is not implemented/);
+      assert.match(e.message, /KMS CreateCustomKeyStore is not implemented/);
       return true;
     });
   });
