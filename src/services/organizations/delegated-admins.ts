@@ -2,14 +2,15 @@
 // DeregisterDelegatedAdministrator, ListDelegatedAdministrators and
 // ListDelegatedServicesForAccount. A member account (never the management account)
 // becomes the administrator of an integrated service that has trusted access, up to
-// the service's number of administrators; it then may call the read-only operations.
+// the service's number of administrators (not a suspended one); it then may call the
+// read-only operations.
 import type { RequestContext } from '../service.ts';
 import { delegatedAdministratorsOf } from './delegation.ts';
 import { accountAlreadyRegistered, accountNotFound, accountNotRegistered, constraintViolation, invalidInput } from './errors.ts';
 import type { AccountRecord, DelegatedAdministratorRecord, OrganizationRecord } from './records.ts';
 import { hasTrustedAccess } from './service-access.ts';
 import { requireIntegratedService } from './service-principals.ts';
-import { accountShape, changeOrganization, managedOrganization, page } from './shared.ts';
+import { accountShape, accountStatus, changeOrganization, managedOrganization, page } from './shared.ts';
 
 interface PageInput {
   NextToken?: string;
@@ -50,8 +51,9 @@ export const delegatedAdminHandlers = {
       throw invalidInput('UNRECOGNIZED_SERVICE_PRINCIPAL', "You specified a service principal that isn't recognized.");
     }
     await changeOrganization(context, (org) => {
-      requireAccount(org, input.AccountId);
+      const account = requireAccount(org, input.AccountId);
       if (input.AccountId === org.managementAccountId) throw constraintViolation('CANNOT_REGISTER_MASTER_AS_DELEGATED_ADMINISTRATOR');
+      if (accountStatus(account, context.now) === 'SUSPENDED') throw constraintViolation('CANNOT_REGISTER_SUSPENDED_ACCOUNT_AS_DELEGATED_ADMINISTRATOR');
       if (!hasTrustedAccess(org, input.ServicePrincipal)) throw constraintViolation('SERVICE_ACCESS_NOT_ENABLED');
       if (registrationsOf(org, input.AccountId).some((admin) => admin.servicePrincipal === input.ServicePrincipal)) {
         throw accountAlreadyRegistered();

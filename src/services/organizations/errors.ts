@@ -108,6 +108,7 @@ const CONSTRAINT_MESSAGES = {
     'You attempted to register a delegated administrator for a service that does not have trusted access enabled in the organization.',
   POLICY_TYPE_ENABLED_FOR_THIS_SERVICE:
     'You attempted to disable service access before you disabled the policy type (for example, SECURITYHUB_POLICY). To complete this operation, you must first disable the policy type.',
+  CANNOT_REGISTER_SUSPENDED_ACCOUNT_AS_DELEGATED_ADMINISTRATOR: 'You cannot register a suspended account as a delegated administrator.',
   MASTER_ACCOUNT_NOT_GOVCLOUD_ENABLED:
     'To complete this operation, the management account must have an associated account in the AWS GovCloud (US-West) Region. For more information, see AWS Organizations in the AWS GovCloud User Guide.',
   CANNOT_REMOVE_DELEGATED_ADMINISTRATOR_FROM_ORG:

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
 import { openStore, type Store } from '../../../src/store/index.ts';
-import { call, createMember, MANAGEMENT, OUTSIDER, rejects } from './helpers.ts';
+import { call, callAt, createMember, MANAGEMENT, NOW, OUTSIDER, rejects } from './helpers.ts';
 
 const GUARDDUTY = 'guardduty.amazonaws.com';
 const CONFIG = 'config.amazonaws.com';
@@ -138,6 +138,16 @@ describe('Organizations: delegated administrators', () => {
       'CANNOT_REGISTER_MASTER_AS_DELEGATED_ADMINISTRATOR',
     );
     await rejects(call(store, 'RegisterDelegatedAdministrator', { AccountId: OUTSIDER, ServicePrincipal: GUARDDUTY }), 'AccountNotFoundException');
+  });
+
+  it('a closed (SUSPENDED) account: CANNOT_REGISTER_SUSPENDED_ACCOUNT_AS_DELEGATED_ADMINISTRATOR', async () => {
+    await call(store, 'CloseAccount', { AccountId: otherId });
+    const suspended = new Date(NOW.getTime() + 10 * 60 * 1000);
+    await rejects(
+      callAt(store, suspended, 'RegisterDelegatedAdministrator', { AccountId: otherId, ServicePrincipal: GUARDDUTY }),
+      'ConstraintViolationException',
+      'CANNOT_REGISTER_SUSPENDED_ACCOUNT_AS_DELEGATED_ADMINISTRATOR',
+    );
   });
 
   it('a service without trusted access: SERVICE_ACCESS_NOT_ENABLED; one that supports no delegated administrator: UNRECOGNIZED_SERVICE_PRINCIPAL', async () => {
