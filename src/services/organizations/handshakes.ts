@@ -69,7 +69,10 @@ function validateTarget(target: HandshakeParty): void {
   }
 }
 
-/** The invitations an organization may not send now: one to the same recipient is pending, or the day's quota is used. */
+/**
+ * Refuses an invitation AWS would: during an all-features migration, to a member, to a
+ * recipient with one pending already, or past the day's quota.
+ */
 async function assertMayInvite(tx: Documents, org: OrganizationRecord, target: HandshakeParty, now: Date): Promise<void> {
   const sent = await handshakesOfOrganization(tx, org.id, now);
   if (sent.some((handshake) => handshake.action === 'ENABLE_ALL_FEATURES' && isPending(handshake, now))) {
