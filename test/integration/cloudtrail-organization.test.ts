@@ -8,7 +8,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
-import { CloudTrailClient, CloudTrailServiceException, CreateTrailCommand, StartLoggingCommand } from '@aws-sdk/client-cloudtrail';
+import {
+  CloudTrailClient,
+  CloudTrailServiceException,
+  CreateTrailCommand,
+  DescribeTrailsCommand,
+  GetTrailCommand,
+  GetTrailStatusCommand,
+  StartLoggingCommand,
+  StopLoggingCommand,
+} from '@aws-sdk/client-cloudtrail';
 import { IAMClient, ListRolesCommand } from '@aws-sdk/client-iam';
 import {
   CreateAccountCommand,
@@ -99,11 +108,20 @@ describe('CloudTrail organization trails', () => {
     assert.deepEqual(objects(`AWSLogs/${TEST_ACCOUNT}/`), [], 'nothing in the single-account layout');
   });
 
-  it('a member account cannot make an organization trail: NotOrganizationMasterAccountException', async () => {
+  it('a member account sees the organization trail but cannot change it, nor make one: NotOrganizationMasterAccountException', async () => {
     const memberTrail = new CloudTrailClient({ endpoint: server.url, region: REGION, credentials: memberCredentials });
     try {
-      const error = await failure(memberTrail.send(new CreateTrailCommand({ Name: 'member-org-trail', S3BucketName: BUCKET, IsOrganizationTrail: true })));
-      assert.equal(error.name, 'NotOrganizationMasterAccountException');
+      const { trailList } = await memberTrail.send(new DescribeTrailsCommand({}));
+      assert.deepEqual(
+        trailList!.map((t) => [t.TrailARN, t.IsOrganizationTrail]),
+        [[TRAIL_ARN, true]],
+      );
+      assert.equal((await memberTrail.send(new GetTrailCommand({ Name: 'org-trail' }))).Trail!.TrailARN, TRAIL_ARN);
+      assert.equal((await memberTrail.send(new GetTrailStatusCommand({ Name: TRAIL_ARN }))).IsLogging, true);
+      const stop = await failure(memberTrail.send(new StopLoggingCommand({ Name: TRAIL_ARN })));
+      assert.equal(stop.name, 'NotOrganizationMasterAccountException');
+      const create = await failure(memberTrail.send(new CreateTrailCommand({ Name: 'member-org-trail', S3BucketName: BUCKET, IsOrganizationTrail: true })));
+      assert.equal(create.name, 'NotOrganizationMasterAccountException');
     } finally {
       memberTrail.destroy();
     }

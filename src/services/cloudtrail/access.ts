@@ -1,15 +1,22 @@
 // What each CloudTrail operation needs: cloudtrail:<Operation> on the trail it names,
-// or on '*' for operations that look across the account.
+// or on '*' for operations that look across the account. An organization trail exists in
+// each member account too: a member's call on it is decided within the member's account.
 import type { AccessDeclaration } from '../authorization.ts';
-import { arnForName } from './trails.ts';
+import { organizationTrailsSeenBy } from './organization-trails.ts';
+import { arnForName, trailArn } from './trails.ts';
 
 const action = (operation: string) => `cloudtrail:${operation}`;
 
 /** The trail named by `member` (a name or an ARN). */
 function onTrail(operation: string, member: string): AccessDeclaration {
-  return (input, context) => {
+  return async (input, context) => {
     const name = input[member];
-    return [{ action: action(operation), resource: typeof name === 'string' ? arnForName(name, context) : '*' }];
+    if (typeof name !== 'string') return [{ action: action(operation), resource: '*' }];
+    const resource = arnForName(name, context);
+    const caller = context.principal.accountId;
+    const seenInCallerAccount =
+      !resource.includes(`:${caller}:`) && (await organizationTrailsSeenBy(context.store, caller)).some((t) => trailArn(t) === resource);
+    return [{ action: action(operation), resource, ...(seenInCallerAccount && { resourceAccount: caller }) }];
   };
 }
 

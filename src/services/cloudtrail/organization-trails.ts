@@ -72,10 +72,18 @@ export async function refreshOrganizationMarkers(store: Store): Promise<void> {
   }
 }
 
+/**
+ * The organization trails of the management account of `accountId`'s organization, for a
+ * member account: they exist in every member account too, to be seen but not changed.
+ */
+export async function organizationTrailsSeenBy(docs: Documents, accountId: string): Promise<TrailRecord[]> {
+  const org = await organizationOf(docs, accountId);
+  if (!org || org.managementAccountId === accountId) return [];
+  const trails = (await docs.list<TrailRecord>(TRAILS, { prefix: `${org.managementAccountId}/` })).items.map((i) => i.value);
+  return trails.filter((t) => t.isOrganizationTrail && t.organizationId === org.id);
+}
+
 /** The logging organization trails that deliver `accountId`'s events, other than the account's own trails. */
 export async function organizationTrailsOf(store: Store, accountId: string): Promise<TrailRecord[]> {
-  const org = await organizationOf(store, accountId);
-  if (!org || org.managementAccountId === accountId) return [];
-  const trails = (await store.list<TrailRecord>(TRAILS, { prefix: `${org.managementAccountId}/` })).items.map((i) => i.value);
-  return trails.filter((t) => t.isOrganizationTrail && t.logging && t.organizationId === org.id);
+  return (await organizationTrailsSeenBy(store, accountId)).filter((t) => t.logging);
 }

@@ -7,7 +7,7 @@ import type { Documents } from '../../store/store.ts';
 import type { Handlers } from '../handlers.ts';
 import type { RequestContext } from '../service.ts';
 import { LOGGING_ACCOUNTS } from './event-store.ts';
-import { organizationForTrail, syncOrganizationMarkers } from './organization-trails.ts';
+import { organizationForTrail, organizationTrailsSeenBy, syncOrganizationMarkers } from './organization-trails.ts';
 import { decodeToken, encodeToken } from './tokens.ts';
 import type { AdvancedEventSelector, AggregationConfiguration, EventSelector, InsightSelector, Operations, Tag, Trail } from '../../protocol/types/cloudtrail.ts';
 
@@ -104,7 +104,10 @@ function notFound(nameOrArn: string, context: RequestContext): AwsError {
 /** The trail a Name parameter names, if the caller's region can see it. */
 export async function findTrail(store: Documents, nameOrArn: string, context: RequestContext): Promise<TrailRecord> {
   const { accountId, name } = parseName(nameOrArn, context);
-  const trail = accountId === context.principal.accountId ? await store.get<TrailRecord>(TRAILS, trailKey(accountId, name)) : undefined;
+  const caller = context.principal.accountId;
+  const own = accountId === caller ? await store.get<TrailRecord>(TRAILS, trailKey(accountId, name)) : undefined;
+  const trail =
+    own ?? (await organizationTrailsSeenBy(store, caller)).find((t) => t.name === name && (accountId === caller || t.accountId === accountId));
   if (!trail || !visibleFrom(trail, context.region)) throw notFound(nameOrArn, context);
   return trail;
 }
@@ -112,6 +115,9 @@ export async function findTrail(store: Documents, nameOrArn: string, context: Re
 /** Changes go through the home region only, as on AWS. */
 export async function findTrailToChange(store: Documents, nameOrArn: string, context: RequestContext): Promise<TrailRecord> {
   const trail = await findTrail(store, nameOrArn, context);
+  if (trail.accountId !== context.principal.accountId) {
+    throw new AwsError('NotOrganizationMasterAccountException', 'An organization trail can only be changed from the management account of its organization.');
+  }
   if (trail.homeRegion !== context.region) {
     throw new AwsError(
       'InvalidHomeRegionException',
@@ -257,8 +263,7 @@ export function trailHandlers(flush: FlushDelivery): Handlers<Operations> {
       const accountId = context.principal.accountId;
       const includeShadows = input.includeShadowTrails ?? true;
       const page = await context.store.list<TrailRecord>(TRAILS, { prefix: `${accountId}/` });
-      let trails = page.items
-        .map((item) => item.value)
+      let trails = [...page.items.map((item) => item.value), ...(await organizationTrailsSeenBy(context.store, accountId))]
         .filter((t) => t.homeRegion === context.region || (includeShadows && t.isMultiRegionTrail));
       if (input.trailNameList && input.trailNameList.length > 0) {
         const wanted = new Set(input.trailNameList.map((n) => (n.startsWith('arn:') ? n : arnForName(n, context))));
