@@ -230,6 +230,12 @@ for key in sys.argv[4:]:
     const reversed = await validateLogs('--end-time', '2019-01-01T00:00:00Z');
     assert.equal(reversed.code, 255);
     assert.match(reversed.stderr, /Invalid time range specified: start-time must occur before end-time/);
+    const noStart = await runValidateLogs(['--trail-arn', TRAIL_ARN, '--data-dir', dataDir]);
+    assert.equal(noStart.code, 2);
+    assert.match(noStart.stderr, /the following arguments are required: --start-time/);
+    const badTime = await validateLogs('--end-time', 'yesterday-ish');
+    assert.equal(badTime.code, 2);
+    assert.match(badTime.stderr, /Unable to parse date value: yesterday-ish/);
   });
 });
 
