@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import {
   AddRoleToInstanceProfileCommand,
   AddUserToGroupCommand,
+  CreateAccessKeyCommand,
   CreateAccountAliasCommand,
   CreateGroupCommand,
   CreateInstanceProfileCommand,
@@ -39,6 +40,7 @@ import {
   UpdateRoleCommand,
   UpdateUserCommand,
 } from '@aws-sdk/client-iam';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { RunningServer } from '../../src/server/server.ts';
 import { assertError, failure } from '../helpers/errors.ts';
 import { awsEnv, DUMMY_CREDENTIALS, startTestServer, TEST_ACCOUNT } from '../helpers/server.ts';
@@ -84,6 +86,22 @@ describe('IAM identities with the real clients', () => {
 
       await iam.send(new DeleteUserCommand({ UserName: 'sdk-alicia' }));
       assertError(await failure(iam.send(new DeleteUserCommand({ UserName: 'sdk-alicia' }))), 'NoSuchEntityException', 404);
+    });
+
+    it("UpdateUser with only a NewPath moves the user's ARN, and requests signed with its access keys show the new ARN", async () => {
+      await iam.send(new CreateUserCommand({ UserName: 'sdk-mover', Path: '/before/' }));
+      const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: 'sdk-mover' }));
+      await iam.send(new UpdateUserCommand({ UserName: 'sdk-mover', NewPath: '/after/' }));
+      const { User } = await iam.send(new GetUserCommand({ UserName: 'sdk-mover' }));
+      assert.equal(User?.Arn, `arn:aws:iam::${TEST_ACCOUNT}:user/after/sdk-mover`);
+      const sts = new STSClient({
+        endpoint: server.url,
+        region: 'us-east-1',
+        credentials: { accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! },
+      });
+      const identity = await sts.send(new GetCallerIdentityCommand({}));
+      assert.equal(identity.Arn, `arn:aws:iam::${TEST_ACCOUNT}:user/after/sdk-mover`);
+      sts.destroy();
     });
 
     it('GetUser without a UserName describes the root caller', async () => {

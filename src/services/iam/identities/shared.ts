@@ -222,8 +222,7 @@ export async function renameEntity<R extends { path: string; arn: string }>(
   const updated = { ...entity.withName(entity.record, targetName), path, arn: iamArn(accountId, arnType, path, targetName) };
   if (newKey !== oldKey) await tx.delete(collection, oldKey);
   await tx.put(collection, newKey, updated);
-  if (targetName !== name) {
-    await renameUniqueId(tx, entity.id, targetName);
-    await entity.moveDependents(tx, accountId, name, targetName);
-  }
+  if (targetName !== name) await renameUniqueId(tx, entity.id, targetName);
+  // A new path is a new ARN too: credentials that carry the user's ARN must follow it.
+  if (targetName !== name || path !== entity.record.path) await entity.moveDependents(tx, accountId, name, targetName);
 }
