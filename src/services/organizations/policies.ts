@@ -15,6 +15,7 @@ import {
   policyTypeNotAvailable,
   policyTypeNotEnabled,
 } from './errors.ts';
+import { syntaxProblems, type Json } from './policy-inheritance.ts';
 import { AWS_MANAGED_POLICIES, newPolicyId, type OrganizationRecord, type PolicyRecord, type Tag } from './records.ts';
 import {
   arnOf,
@@ -41,7 +42,7 @@ function rulesOf(type: string) {
   return POLICY_TYPE_RULES[type] ?? OTHER_TYPE_RULES;
 }
 
-/** SCPs and RCPs follow IAM's grammar with their own restrictions; other types must at least be JSON objects. */
+/** SCPs and RCPs follow IAM's grammar with their own restrictions; management policies use the inheritance operators correctly. */
 function assertValidContent(content: string, type: string): void {
   const rules = rulesOf(type);
   if (rules.kind) {
@@ -56,7 +57,7 @@ function assertValidContent(content: string, type: string): void {
   } catch {
     parsed = undefined;
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || syntaxProblems(parsed as Json).length > 0) {
     throw new AwsError('MalformedPolicyDocumentException', ORGANIZATIONS_MESSAGE);
   }
   if (content.length > rules.maxSize) throw constraintViolation('POLICY_CONTENT_LIMIT_EXCEEDED');

@@ -90,6 +90,14 @@ export function effectivePolicy(levels: readonly (readonly InheritedPolicy[])[])
   return { policy: (render(root) as JsonObject | undefined) ?? {}, problems };
 }
 
+/**
+ * What is wrong with one management policy on its own: unknown operators, list operators
+ * given a single value, settings that are not objects. AWS refuses such a policy.
+ */
+export function syntaxProblems(content: Json): InheritanceProblem[] {
+  return effectivePolicy([[{ id: '', content }]]).problems;
+}
+
 function applySettings(
   setting: Setting,
   node: JsonObject,

@@ -85,6 +85,19 @@ describe('Organizations: effective policies', () => {
     assert.deepEqual(await effective(memberId, MANAGEMENT, 'AISERVICES_OPT_OUT_POLICY'), { services: { default: { opt_out_policy: 'optOut' } } });
   });
 
+  it('CreatePolicy and UpdatePolicy refuse a management policy that misuses the operators: MalformedPolicyDocumentException', async () => {
+    const create = (content: object) => call(store, 'CreatePolicy', { Name: 'bad', Description: '', Type: TAG, Content: JSON.stringify(content) });
+    await rejects(create({ tags: { cc: { tag_key: 'CostCenter' } } }), 'MalformedPolicyDocumentException');
+    await rejects(create({ tags: { cc: { tag_value: { '@@append': 'Support' } } } }), 'MalformedPolicyDocumentException');
+    await rejects(create({ tags: { cc: { tag_key: { '@@replace': 'CostCenter' } } } }), 'MalformedPolicyDocumentException');
+    await rejects(create({ tags: { cc: { tag_key: { '@@operators_allowed_for_child_policies': ['@@some'], '@@assign': 'CC' } } } }), 'MalformedPolicyDocumentException');
+    const { Policy } = await call(store, 'CreatePolicy', { Name: 'good', Description: '', Type: TAG, Content: JSON.stringify(ROOT_POLICY) });
+    await rejects(
+      call(store, 'UpdatePolicy', { PolicyId: Policy.PolicySummary.Id, Content: JSON.stringify({ tags: { cc: { tag_key: ['x'] } } }) }),
+      'MalformedPolicyDocumentException',
+    );
+  });
+
   it('an operator a parent forbids is ignored, reported by ListEffectivePolicyValidationErrors and ListAccountsWithInvalidEffectivePolicy', async () => {
     const locked = { tags: { costcenter: { tag_key: { '@@operators_allowed_for_child_policies': ['@@none'], '@@assign': 'CostCenter' } } } };
     await attach('locked', locked, rootId);

@@ -2,7 +2,7 @@
 // examples" describe it (policies A to K), plus the edges those examples leave open.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { effectivePolicy, type InheritedPolicy, type Json } from '../../../src/services/organizations/policy-inheritance.ts';
+import { effectivePolicy, syntaxProblems, type InheritedPolicy, type Json } from '../../../src/services/organizations/policy-inheritance.ts';
 
 const policy = (id: string, content: Json): InheritedPolicy => ({ id, content });
 
@@ -191,6 +191,16 @@ describe('effective management policies: edges', () => {
         },
       },
     });
+  });
+
+  it('syntaxProblems judges one policy alone: AWS\'s examples have none, a child control operator is no problem on its own', () => {
+    assert.deepEqual(syntaxProblems(A.content), []);
+    assert.deepEqual(syntaxProblems({ tags: { p: { tag_key: { '@@operators_allowed_for_child_policies': ['@@none'], '@@assign': 'P' } } } }), []);
+    assert.deepEqual(
+      syntaxProblems({ tags: { p: { tag_key: 'P' } } }).map((p) => p.code),
+      ['INVALID_SETTING'],
+    );
+    assert.deepEqual(syntaxProblems('not an object').map((p) => p.code), ['INVALID_SETTING']);
   });
 
   it('nothing attached anywhere: an empty document', () => {
