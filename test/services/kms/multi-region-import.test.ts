@@ -1,6 +1,8 @@
 // Multi-Region keys with imported material (Origin EXTERNAL), as AWS KMS behaves: the
 // material is not copied to a replica, which waits in PendingImport for its own import
 // of the same material; then the copies interoperate, and their states are their own.
+// New material is imported into the primary, then into each replica, before the
+// primary's RotateKeyOnDemand rotates them all.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { before, describe, it } from 'node:test';
@@ -26,12 +28,28 @@ function fails(code: string) {
   };
 }
 
-async function importInto(keyId: string, region: string, material: Buffer): Promise<void> {
+async function importInto(keyId: string, region: string, material: Buffer, extra: Record<string, unknown> = {}): Promise<string> {
   const params = await call('GetParametersForImport', { KeyId: keyId, WrappingAlgorithm: 'RSAES_OAEP_SHA_256', WrappingKeySpec: 'RSA_2048' }, region);
-  await call('ImportKeyMaterial', {
+  const { KeyMaterialId } = await call('ImportKeyMaterial', {
     KeyId: keyId, ImportToken: params.ImportToken, ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE',
-    EncryptedKeyMaterial: wrapKeyMaterial(params.PublicKey, 'RSAES_OAEP_SHA_256', material),
+    EncryptedKeyMaterial: wrapKeyMaterial(params.PublicKey, 'RSAES_OAEP_SHA_256', material), ...extra,
   }, region);
+  return KeyMaterialId;
+}
+
+async function materialStates(keyId: string, region: string): Promise<Record<string, string>> {
+  const { Rotations } = await call('ListKeyRotations', { KeyId: keyId, IncludeKeyMaterial: 'ALL_KEY_MATERIAL' }, region);
+  return Object.fromEntries(Rotations.map((r: { KeyMaterialId: string; KeyMaterialState: string }) => [r.KeyMaterialId, r.KeyMaterialState]));
+}
+
+/** A multi-Region key with the same imported material in its primary and its replica. */
+async function replicatedImportedKey(): Promise<string> {
+  const keyId = (await call('CreateKey', { Origin: 'EXTERNAL', MultiRegion: true })).KeyMetadata.KeyId;
+  const material = randomBytes(32);
+  await importInto(keyId, PRIMARY, material);
+  await call('ReplicateKey', { KeyId: keyId, ReplicaRegion: REPLICA });
+  await importInto(keyId, REPLICA, material);
+  return keyId;
 }
 
 const state = async (keyId: string, region: string) => (await call('DescribeKey', { KeyId: keyId }, region)).KeyMetadata.KeyState;
@@ -72,5 +90,37 @@ describe('multi-Region keys with imported material', () => {
     assert.equal(await state(keyId, PRIMARY), 'PendingImport');
     assert.equal(await state(keyId, REPLICA), 'Enabled');
     await call('Encrypt', { KeyId: keyId, Plaintext: Buffer.from('still') }, REPLICA);
+  });
+
+  it('rotating imported material: new material goes into the primary, then into every replica, then RotateKeyOnDemand on the primary rotates all', async () => {
+    const keyId = await replicatedImportedKey();
+
+    const next = randomBytes(32);
+    const nextId = await importInto(keyId, PRIMARY, next, { ImportType: 'NEW_KEY_MATERIAL' });
+    assert.equal((await materialStates(keyId, PRIMARY))[nextId], 'PENDING_MULTI_REGION_IMPORT_AND_ROTATION');
+    await assert.rejects(call('RotateKeyOnDemand', { KeyId: keyId }), fails('KMSInvalidStateException'));
+    await assert.rejects(importInto(keyId, REPLICA, randomBytes(32), { ImportType: 'NEW_KEY_MATERIAL' }), fails('UnsupportedOperationException'));
+    await assert.rejects(importInto(keyId, REPLICA, randomBytes(32), { ImportType: 'EXISTING_KEY_MATERIAL' }), fails('IncorrectKeyMaterialException'));
+    await importInto(keyId, REPLICA, next, { ImportType: 'EXISTING_KEY_MATERIAL' });
+    assert.equal((await materialStates(keyId, PRIMARY))[nextId], 'PENDING_ROTATION');
+
+    await assert.rejects(call('RotateKeyOnDemand', { KeyId: keyId }, REPLICA), fails('UnsupportedOperationException'));
+    await call('RotateKeyOnDemand', { KeyId: keyId });
+    for (const region of [PRIMARY, REPLICA]) assert.equal((await materialStates(keyId, region))[nextId], 'CURRENT');
+    const { CiphertextBlob, KeyMaterialId } = await call('GenerateDataKey', { KeyId: keyId, KeySpec: 'AES_256' }, REPLICA);
+    assert.equal(KeyMaterialId, nextId);
+    assert.equal((await call('Decrypt', { CiphertextBlob })).KeyMaterialId, nextId);
+  });
+
+  it('deleting a primary\'s material pending rotation deletes it from the replicas too', async () => {
+    const keyId = await replicatedImportedKey();
+    const next = randomBytes(32);
+    const nextId = await importInto(keyId, PRIMARY, next, { ImportType: 'NEW_KEY_MATERIAL' });
+    await importInto(keyId, REPLICA, next, { ImportType: 'EXISTING_KEY_MATERIAL' });
+    await call('DeleteImportedKeyMaterial', { KeyId: keyId, KeyMaterialId: nextId });
+    for (const region of [PRIMARY, REPLICA]) {
+      assert.equal((await materialStates(keyId, region))[nextId], undefined);
+      assert.equal(await state(keyId, region), 'Enabled');
+    }
   });
 });

@@ -1,19 +1,15 @@
-// Imported key material (Origin EXTERNAL): GetParametersForImport, ImportKeyMaterial,
-// DeleteImportedKeyMaterial. A key's first import is its material for good; symmetric
-// keys may then take NEW_KEY_MATERIAL for RotateKeyOnDemand (imported-material.ts),
-// and every re-import must be material the key already has. The import token is sealed with a service secret kept in
-// the store (32 random bytes, made on first use).
+// Imported key material (Origin EXTERNAL): GetParametersForImport, ImportKeyMaterial
+// (where the material goes: material-import.ts), DeleteImportedKeyMaterial. The import
+// token is sealed with a service secret kept in the store (32 random bytes, made on
+// first use).
 import { AwsError } from '../../../protocol/errors.ts';
 import type { Handlers } from '../../handlers.ts';
-import {
-  createImportParameters, fromStoredKeyMaterial, requireSameImportedMaterial, toStoredKeyMaterial, unwrapImportedKeyMaterial,
-} from '../crypto/index.ts';
-import {
-  currentVersion, hasAllMaterial, isImported, pendingRotationVersion, removeMaterial,
-} from '../imported-material.ts';
-import { invalidState, multiRegionCopies, requireKey, requireNotPendingDeletion, saveKey } from '../keys.ts';
-import type { Documents } from '../../../store/store.ts';
-import type { ImportKeyMaterialRequest, ImportType, Operations } from '../../../protocol/types/kms.ts';
+import { createImportParameters, toStoredKeyMaterial, unwrapImportedKeyMaterial } from '../crypto/index.ts';
+import { currentVersion, isImported, removeMaterial } from '../imported-material.ts';
+import { invalidState, multiRegionCopies, requireKey, requireNotPendingDeletion, saveKey, writeKey } from '../keys.ts';
+import { importTypeOf, isReplica, placeImportedMaterial } from '../material-import.ts';
+import type { Operations } from '../../../protocol/types/kms.ts';
+import type { Store } from '../../../store/store.ts';
 import { serviceSecret, type KeyRecord, type MaterialVersion } from '../records.ts';
 
 const IMPORT_SECRET = 'import-token';
@@ -24,64 +20,17 @@ function requireExternal(record: KeyRecord): void {
   }
 }
 
-/** The material already imported into another copy of a multi-Region key, if any. */
-async function materialOfRelatedKeys(store: Documents, record: KeyRecord): Promise<MaterialVersion | undefined> {
-  if (!record.multiRegion) return undefined;
-  const copies = await multiRegionCopies(store, record);
-  return copies.find((copy) => copy.region !== record.region && copy.materials.length > 0)?.materials[0];
-}
-
-/**
- * NEW_KEY_MATERIAL by default for a key's first material, EXISTING_KEY_MATERIAL after;
- * only symmetric encryption keys take the parameters (the others never change material).
- */
-function importTypeOf(record: KeyRecord, input: ImportKeyMaterialRequest): ImportType {
-  if (record.keySpec !== 'SYMMETRIC_DEFAULT' && (input.ImportType ?? input.KeyMaterialId ?? input.KeyMaterialDescription) !== undefined) {
-    throw new AwsError('ValidationException', 'ImportType, KeyMaterialId and KeyMaterialDescription are valid only for symmetric encryption KMS keys.');
-  }
-  const importType = input.ImportType ?? (record.materials.length > 0 ? 'EXISTING_KEY_MATERIAL' : 'NEW_KEY_MATERIAL');
-  if (importType === 'NEW_KEY_MATERIAL' && input.KeyMaterialId !== undefined) {
-    throw new AwsError('ValidationException', 'KeyMaterialId cannot be specified when ImportType is NEW_KEY_MATERIAL.');
-  }
-  return importType;
-}
-
-function notPreviouslyImported(): AwsError {
-  return new AwsError('IncorrectKeyMaterialException', 'The key material in the request is not the same key material that was previously imported into this KMS key.');
-}
-
-/** The key's first material; every copy of a multi-Region key must have the same. */
-async function acceptFirstMaterial(store: Documents, record: KeyRecord, version: MaterialVersion, importType: ImportType): Promise<void> {
-  const related = await materialOfRelatedKeys(store, record);
-  if (related) requireSameImportedMaterial(fromStoredKeyMaterial(related.material), fromStoredKeyMaterial(version.material));
-  else if (importType === 'EXISTING_KEY_MATERIAL') throw notPreviouslyImported();
-  record.materials = [version];
-  record.currentMaterialId = version.material.materialId;
-}
-
-/** Material the key already had, imported again (after deletion or expiry, or with a new expiry). */
-function reimport(record: KeyRecord, version: MaterialVersion): void {
-  const existing = record.materials.find((v) => v.material.materialId === version.material.materialId);
-  if (!existing) throw notPreviouslyImported();
-  delete existing.notImported;
-  existing.expirationModel = version.expirationModel;
-  if (version.validTo) existing.validTo = version.validTo;
-  else delete existing.validTo;
-  if (version.description) existing.description = version.description;
-}
-
-/** NEW_KEY_MATERIAL on a key that has material: it waits, PENDING_ROTATION, for RotateKeyOnDemand. */
-function addMaterialForRotation(record: KeyRecord, version: MaterialVersion): void {
-  if (record.materials.some((v) => v.material.materialId === version.material.materialId)) {
-    throw new AwsError('IncorrectKeyMaterialException', 'This key material is already associated with the KMS key: import it with ImportType EXISTING_KEY_MATERIAL.');
-  }
-  if (record.multiRegion) {
-    throw new AwsError('UnsupportedOperationException', `${record.arn} is a multi-Region key: Bulwark does not rotate the imported material of multi-Region keys.`);
-  }
-  if (pendingRotationVersion(record)) {
-    throw invalidState(`${record.arn} already has key material pending rotation: rotate the key or delete that material first.`);
-  }
-  record.materials.push({ ...version, pendingRotation: true });
+async function removeFromAllCopies(store: Store, primary: KeyRecord, materialId: string): Promise<void> {
+  const replicas = (await multiRegionCopies(store, primary)).filter((copy) => copy.region !== primary.region);
+  const changed = replicas.filter((replica) => {
+    const version = replica.materials.find((v) => v.material.materialId === materialId);
+    if (!version?.pendingRotation) return false;
+    removeMaterial(replica, version);
+    return true;
+  });
+  await store.transaction(async (tx) => {
+    for (const copy of [primary, ...changed]) await writeKey(tx, copy);
+  });
 }
 
 export const importHandlers: Handlers<Operations> = {
@@ -131,10 +80,7 @@ export const importHandlers: Handlers<Operations> = {
     };
     // Records written before material versions had flags lost their current id on deletion.
     record.currentMaterialId ??= record.materials[0]?.material.materialId;
-    if (record.materials.length === 0) await acceptFirstMaterial(context.store, record, version, importType);
-    else if (importType === 'EXISTING_KEY_MATERIAL') reimport(record, version);
-    else addMaterialForRotation(record, version);
-    if (record.state === 'PendingImport' && hasAllMaterial(record)) record.state = 'Enabled';
+    await placeImportedMaterial(context.store, record, version, importType);
     await saveKey(context.store, record);
     return { KeyId: record.arn, KeyMaterialId: incoming.materialId };
   },
@@ -151,8 +97,11 @@ export const importHandlers: Handlers<Operations> = {
     }
     if (!version || !isImported(version)) throw invalidState(`${record.arn} is pending import.`);
     // The material itself is kept (a later import must match it); the key can no longer use it.
+    // A primary's material pending rotation goes from its replicas too.
+    const fromReplicas = version.pendingRotation === true && record.multiRegion && !isReplica(record);
     removeMaterial(record, version);
-    await saveKey(context.store, record);
+    if (!fromReplicas) await saveKey(context.store, record);
+    else await removeFromAllCopies(context.store, record, version.material.materialId);
     return { KeyId: record.arn, KeyMaterialId: version.material.materialId };
   },
 };

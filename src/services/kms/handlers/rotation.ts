@@ -5,20 +5,27 @@
 import { AwsError } from '../../../protocol/errors.ts';
 import type { Handlers } from '../../handlers.ts';
 import { isImported, materialState, pendingRotationVersion } from '../imported-material.ts';
-import { addRotatedMaterial, invalidState, nextRotationDate, requireEnabled, requireKey, saveKey } from '../keys.ts';
+import {
+  addRotatedMaterial, invalidState, multiRegionCopies, nextRotationDate, requireEnabled, requireKey, saveKey, writeKey,
+} from '../keys.ts';
+import { replicasAwaitingImport } from '../material-import.ts';
+import type { Store } from '../../../store/store.ts';
 import type { Operations, RotationsListEntry } from '../../../protocol/types/kms.ts';
 import { KMS_QUOTAS, limitExceeded } from '../quotas.ts';
 import type { KeyRecord, MaterialVersion } from '../records.ts';
 
 const DEFAULT_PERIOD_DAYS = 365;
 
-/** Symmetric encryption keys; with imported material, on-demand rotation only (single-Region). */
-function requireRotatable(record: KeyRecord, operation: string, importedAllowed = false): void {
-  const imported = record.origin === 'EXTERNAL' && importedAllowed && !record.multiRegion;
+/**
+ * Symmetric encryption keys; with imported material, on-demand rotation only. A
+ * replica's rotations are its primary's: they can be listed there, not changed.
+ */
+function requireRotatable(record: KeyRecord, operation: string, allowed: { imported?: boolean; replica?: boolean } = {}): void {
+  const imported = record.origin === 'EXTERNAL' && allowed.imported;
   if (record.keySpec !== 'SYMMETRIC_DEFAULT' || (record.origin !== 'AWS_KMS' && !imported)) {
     throw new AwsError('UnsupportedOperationException', `${record.arn} key usage or origin is not supported for ${operation}. Only symmetric encryption KMS keys with key material created by KMS can be rotated.`);
   }
-  if (record.multiRegion && (record.primaryRegion ?? record.region) !== record.region) {
+  if (!allowed.replica && record.multiRegion && (record.primaryRegion ?? record.region) !== record.region) {
     throw new AwsError('UnsupportedOperationException', `${record.arn} is a multi-Region replica key: rotate its primary key.`);
   }
 }
@@ -33,12 +40,29 @@ function rotateToImportedMaterial(record: KeyRecord, now: Date): void {
   record.currentMaterialId = pending.material.materialId;
 }
 
+/**
+ * RotateKeyOnDemand of imported material: a multi-Region primary's replicas must all
+ * hold its pending material; then every copy rotates to it, together.
+ */
+async function rotateAllCopiesToImportedMaterial(store: Store, primary: KeyRecord, now: Date): Promise<void> {
+  if ((await replicasAwaitingImport(store, primary)).length > 0) {
+    throw invalidState(`${primary.arn} has key material in PENDING_MULTI_REGION_IMPORT_AND_ROTATION state: import it into every replica key first.`);
+  }
+  const replicas = primary.multiRegion ? (await multiRegionCopies(store, primary)).filter((copy) => copy.region !== primary.region) : [];
+  const copies = [primary, ...replicas];
+  for (const copy of copies) rotateToImportedMaterial(copy, now);
+  await store.transaction(async (tx) => {
+    for (const copy of copies) await writeKey(tx, copy);
+  });
+}
+
 /** A ListKeyRotations entry; imported material also says whether it is imported and when it expires. */
-function rotationEntry(record: KeyRecord, version: MaterialVersion): RotationsListEntry {
+function rotationEntry(record: KeyRecord, version: MaterialVersion, awaitingReplicas: boolean): RotationsListEntry {
+  const state = materialState(record, version);
   return {
     KeyId: record.arn,
     KeyMaterialId: version.material.materialId,
-    KeyMaterialState: materialState(record, version),
+    KeyMaterialState: state === 'PENDING_ROTATION' && awaitingReplicas ? 'PENDING_MULTI_REGION_IMPORT_AND_ROTATION' : state,
     ...(version.rotationDate ? { RotationDate: new Date(version.rotationDate), RotationType: version.rotationType } : {}),
     ...(record.origin === 'EXTERNAL' ? {
       ImportState: isImported(version) ? 'IMPORTED' : 'PENDING_IMPORT',
@@ -84,24 +108,28 @@ export const rotationHandlers: Handlers<Operations> = {
   async RotateKeyOnDemand(input, context) {
     const record = await requireKey(context, input.KeyId);
     requireEnabled(record);
-    requireRotatable(record, 'RotateKeyOnDemand', true);
+    requireRotatable(record, 'RotateKeyOnDemand', { imported: true });
     const onDemand = record.materials.filter((v) => v.rotationType === 'ON_DEMAND').length;
     if (onDemand >= KMS_QUOTAS.onDemandRotationsPerKey) {
       throw limitExceeded(`${record.arn} has reached the maximum of ${KMS_QUOTAS.onDemandRotationsPerKey} on-demand rotations.`);
     }
-    if (record.origin === 'EXTERNAL') rotateToImportedMaterial(record, context.now);
-    else await addRotatedMaterial(record, context.now, 'ON_DEMAND');
     record.rotation.onDemandStartDate = context.now.toISOString();
+    if (record.origin === 'EXTERNAL') {
+      await rotateAllCopiesToImportedMaterial(context.store, record, context.now);
+      return { KeyId: record.arn };
+    }
+    await addRotatedMaterial(record, context.now, 'ON_DEMAND');
     await saveKey(context.store, record);
     return { KeyId: record.arn };
   },
 
   async ListKeyRotations(input, context) {
     const record = await requireKey(context, input.KeyId);
-    requireRotatable(record, 'ListKeyRotations', true);
+    requireRotatable(record, 'ListKeyRotations', { imported: true, replica: true });
+    const awaitingReplicas = (await replicasAwaitingImport(context.store, record)).length > 0;
     const rotations = record.materials
       .filter((v) => input.IncludeKeyMaterial === 'ALL_KEY_MATERIAL' || v.rotationDate !== undefined)
-      .map((v) => rotationEntry(record, v));
+      .map((v) => rotationEntry(record, v, awaitingReplicas));
     const start = input.Marker ? Number.parseInt(input.Marker, 10) : 0;
     if (!Number.isInteger(start) || start < 0) throw new AwsError('InvalidMarkerException', 'The marker that specifies where pagination should next begin is not valid.');
     const limit = input.Limit ?? 100;
