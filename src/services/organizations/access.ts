@@ -7,16 +7,18 @@ import type { RequestContext } from '../service.ts';
 import type { ContextValue } from '../../policy/index.ts';
 import { delegable, delegableChange, DELEGABLE_POLICY_ACTIONS, DELEGABLE_READ_ACTIONS, resourcePolicyResource } from './resource-policy.ts';
 import { handshakeArnOf } from './handshake-records.ts';
+import { resourcePolicyArn } from './records.ts';
 import { arnOf, findPolicy, organizationOf, targetKind } from './shared.ts';
 
 type Input = Record<string, unknown>;
 
 const anyResource = (operation: string): AccessDeclaration => onAnyResource('organizations', operation);
 
-/** The ARN of a root, OU, account or policy of the caller's organization; '*' when it names nothing known. */
+/** The ARN of a root, OU, account, policy or the delegation policy of the caller's organization; '*' when it names nothing known. */
 async function resourceArn(context: RequestContext, id: unknown): Promise<string> {
   if (typeof id !== 'string') return '*';
   const org = await organizationOf(context.store, context.principal.accountId);
+  if (org?.resourcePolicy?.id === id) return resourcePolicyArn(org, id);
   if (!org || (!targetKind(org, id) && !findPolicy(org, id))) return '*';
   return arnOf(org, id);
 }

@@ -75,6 +75,8 @@ describe('Organizations: resource-based delegation policy', () => {
     await call(store, 'TagResource', { ResourceId, Tags: [{ Key: 'a', Value: 'b' }] });
     await call(store, 'UntagResource', { ResourceId, TagKeys: ['team'] });
     assert.deepEqual((await call(store, 'ListTagsForResource', { ResourceId })).Tags, [{ Key: 'a', Value: 'b' }]);
+    const [requirement] = await organizationsAccess.TagResource!({ ResourceId, Tags: [] }, contextFor(store, MANAGEMENT));
+    assert.equal(requirement?.resource, ResourcePolicy.ResourcePolicySummary.Arn);
   });
 
   it('with a delegation policy, a member\'s read-only calls carry it to the authorizer as the management account\'s resource policy', async () => {
