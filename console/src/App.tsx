@@ -1,6 +1,6 @@
 // The console's frame: the sign-in page, or the signed-in layout (navigation, the
 // signed-in principal, sign-out) with the page the location hash names.
-import { useMemo, useState, type ReactNode } from 'react';
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { Aws, clientsFor } from './aws.ts';
 import { href, useRoute } from './hooks.ts';
 import { CredentialReport } from './pages/CredentialReport.tsx';
@@ -15,6 +15,7 @@ import { SignIn } from './pages/SignIn.tsx';
 import { Simulator } from './pages/Simulator.tsx';
 import { UserDetail } from './pages/UserDetail.tsx';
 import { Users } from './pages/Users.tsx';
+import { onSessionEnded } from './session-events.ts';
 import { clearSession, displayName, loadSession, saveSession, type Session } from './session.ts';
 import { signOut } from './signin-api.ts';
 
@@ -33,12 +34,24 @@ const PAGES: { route: string; title: string }[] = [
 
 export function App() {
   const [session, setSession] = useState<Session | undefined>(loadSession);
+  const [ended, setEnded] = useState(false);
+  useEffect(
+    () =>
+      onSessionEnded(() => {
+        clearSession();
+        setSession(undefined);
+        setEnded(true);
+      }),
+    [],
+  );
   if (!session) {
     return (
       <SignIn
+        notice={ended ? 'Your session has ended. Sign in again.' : undefined}
         onSignedIn={(signedIn) => {
           saveSession(signedIn);
           setSession(signedIn);
+          setEnded(false);
           if (!window.location.hash) window.location.hash = href('dashboard');
         }}
       />

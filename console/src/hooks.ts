@@ -1,6 +1,7 @@
 // Small hooks the pages share: the current hash route, and loading data from the API.
 import { useCallback, useEffect, useState } from 'react';
 import { errorText } from './aws.ts';
+import { noteSessionError } from './session-events.ts';
 
 /** The route in the location hash: '#/users/alice' -> ['users', 'alice']. */
 export function useRoute(): string[] {
@@ -41,7 +42,10 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): Loaded<T> {
     setState((previous) => ({ ...previous, loading: true }));
     run().then(
       (data) => current && setState({ data, loading: false }),
-      (error) => current && setState({ error: errorText(error), loading: false }),
+      (error) => {
+        noteSessionError(error);
+        if (current) setState({ error: errorText(error), loading: false });
+      },
     );
     return () => {
       current = false;
@@ -66,6 +70,7 @@ export function useAction(): {
       await action();
       return true;
     } catch (failure) {
+      noteSessionError(failure);
       setError(errorText(failure));
       return false;
     } finally {

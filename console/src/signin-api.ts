@@ -15,7 +15,7 @@ export type SignInOutcome =
   | { status: 'SignedIn'; session: Session }
   | { status: 'MfaRequired' }
   | { status: 'PasswordChangeRequired' }
-  | { status: 'Failed'; message: string };
+  | { status: 'Failed'; message: string; refusedNewPassword?: boolean };
 
 async function post(path: string, body: unknown): Promise<{ ok: boolean; body: Record<string, unknown> }> {
   const response = await fetch(`/console/api/${path}`, {
@@ -30,7 +30,10 @@ async function post(path: string, body: unknown): Promise<{ ok: boolean; body: R
 
 export async function signIn(form: SignInForm): Promise<SignInOutcome> {
   const { ok, body } = await post('signin', form);
-  if (!ok) return { status: 'Failed', message: String(body.message ?? 'Sign-in failed.') };
+  if (!ok) {
+    const refusedNewPassword = body.error === 'PasswordPolicyViolationException' || body.error === 'EntityTemporarilyUnmodifiableException';
+    return { status: 'Failed', message: String(body.message ?? 'Sign-in failed.'), refusedNewPassword };
+  }
   if (body.status === 'SignedIn') {
     const { credentials, identity, region, mfaUsed } = body as unknown as Session;
     return { status: 'SignedIn', session: { credentials, identity, region, mfaUsed } };

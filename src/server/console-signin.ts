@@ -12,6 +12,7 @@ import { AwsError } from '../protocol/errors.ts';
 import type { User } from '../protocol/types/iam.ts';
 import { ACCESS_KEYS, type StoredCredential } from '../services/credentials.ts';
 import { recordPasswordUse, verifyConsolePassword, verifyTotp } from '../services/iam/credentials/index.ts';
+import { hashPassword, passwordMatches } from '../services/iam/credentials/passwords.ts';
 import { COLLECTIONS, ROOT_USER_NAME } from '../services/iam/records.ts';
 import { issueCredentials, isoSeconds } from '../services/sts/credentials.ts';
 import { callIam, unlessMissing, type IamCaller } from './console-iam.ts';
@@ -90,9 +91,13 @@ export async function signIn(deps: SignInDeps, request: SignInRequest, caller: C
   }
 
   const principal = request.root ? rootPrincipal(accountId) : await userPrincipalOf(deps, accountId, userName);
-  if (!principal) return failure(attempt, undefined, false);
+  if (!principal) {
+    await hashAsLong(request.password);
+    return failure(attempt, undefined, false);
+  }
   const check = await verifyConsolePassword(deps.store, accountId, userName, request.password, now);
   if (!check.ok) {
+    if (check.reason === 'no-login-profile') await hashAsLong(request.password);
     if (check.reason === 'expired') return failure(attempt, principal, false, SIGN_IN_MESSAGES.hardExpiry);
     return failure(attempt, principal, false);
   }
@@ -149,6 +154,17 @@ export async function signOut(deps: IamCaller, accessKeyId: string, sessionToken
     await tx.put(ACCESS_KEYS, accessKeyId, { ...stored, active: false });
     return true;
   });
+}
+
+let decoyHash: Promise<string> | undefined;
+
+/**
+ * Spends the time a password check takes when there is nothing to check (no such user,
+ * no console password), so the answer's timing does not tell which names exist.
+ */
+async function hashAsLong(password: string): Promise<void> {
+  decoyHash ??= hashPassword('a password no one has');
+  await passwordMatches(password, await decoyHash);
 }
 
 function sameText(a: string, b: string): boolean {

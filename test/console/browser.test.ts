@@ -4,49 +4,32 @@
 // simulator, render a hostile string as text, and refuse and record a wrong password.
 // Each page is saved as a screenshot under test-artifacts/console/.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import { AttachUserPolicyCommand, CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { RunningServer } from '../../src/server/server.ts';
 import { TEST_ACCOUNT, TEST_REGION } from '../helpers/server.ts';
+import { NO_BROWSER, openConsolePage, type ConsolePage } from './browser.ts';
 import { consoleLogins, consoleUser, enableMfa, iamAsRoot, startConsoleServer } from './fixtures.ts';
 
-const CHROMIUM = process.env.BULWARK_TEST_CHROMIUM ?? '/usr/bin/chromium';
-const ARTIFACTS = new URL('../../test-artifacts/console/', import.meta.url).pathname;
 const PASSWORD = 'Console-Admin-9';
 const HOSTILE = '<img src=x onerror=alert(1)>';
 
-describe('the console in headless Chromium', { skip: !existsSync(CHROMIUM) && !process.env.CI && `no browser at ${CHROMIUM}` }, () => {
+describe('the console in headless Chromium', { skip: NO_BROWSER }, () => {
   let server: RunningServer;
-  let browser: Browser;
+  let browser: ConsolePage;
   let page: Page;
   let nextCode: () => string;
-  const dialogs: string[] = [];
-  const pageErrors: string[] = [];
-
-  const shot = (name: string) => page.screenshot({ path: `${ARTIFACTS}${name}.png`, fullPage: true });
-  const heading = (name: string) => page.getByRole('heading', { name, exact: true }).waitFor();
+  const shot = (name: string) => browser.shot(name);
+  const heading = (name: string) => browser.heading(name);
 
   before(async () => {
-    await mkdir(ARTIFACTS, { recursive: true });
     server = await startConsoleServer();
     await consoleUser(server, 'admin', PASSWORD);
     await iamAsRoot(server).send(new AttachUserPolicyCommand({ UserName: 'admin', PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' }));
     nextCode = await enableMfa(server, 'admin');
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    page.on('dialog', (dialog) => {
-      dialogs.push(dialog.message());
-      void dialog.dismiss();
-    });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    // AWS errors answered to the console's calls are expected; blocked content is not.
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) pageErrors.push(message.text());
-    });
-    page.setDefaultTimeout(15_000);
+    browser = await openConsolePage();
+    page = browser.page;
   });
 
   after(async () => {
@@ -213,7 +196,7 @@ describe('the console in headless Chromium', { skip: !existsSync(CHROMIUM) && !p
     await page.locator('pre.json').filter({ hasText: HOSTILE }).waitFor();
     await shot('15-hostile-name-as-text');
     assert.equal(await page.locator('img[src="x"]').count(), 0);
-    assert.deepEqual(dialogs, []);
+    assert.deepEqual(browser.dialogs, []);
   });
 
   it('signs out: the session credentials stop working', async () => {
@@ -244,6 +227,6 @@ describe('the console in headless Chromium', { skip: !existsSync(CHROMIUM) && !p
   });
 
   it('raised no script errors (the Content-Security-Policy let everything it needs load)', () => {
-    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(browser.errors, []);
   });
 });

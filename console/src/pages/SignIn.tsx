@@ -8,7 +8,7 @@ import { signIn } from '../signin-api.ts';
 
 type Step = 'password' | 'mfa' | 'new-password';
 
-export function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void }) {
+export function SignIn({ onSignedIn, notice }: { onSignedIn: (session: Session) => void; notice?: string }) {
   const [account, setAccount] = useState('');
   const [root, setRoot] = useState(false);
   const [userName, setUserName] = useState('');
@@ -47,10 +47,11 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void 
           setStep('new-password');
           return;
         case 'Failed':
+          // A refused new password is chosen again; any other failure starts over (a code is used once).
           setError(outcome.message);
+          if (outcome.refusedNewPassword) return;
           setMfaCode('');
-          if (step === 'mfa') return;
-          setStep('password');
+          if (step !== 'mfa') setStep('password');
           return;
       }
     } catch (failure) {
@@ -64,6 +65,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void 
     <main className="signin">
       <form className="signin-card" onSubmit={submit} aria-labelledby="signin-title">
         <h1 id="signin-title">Sign in to Bulwark</h1>
+        {notice && !error && <Notice>{notice}</Notice>}
         <ErrorNote error={error} />
         {step === 'password' && (
           <>
