@@ -9,12 +9,14 @@ import {
   CloudTrailServiceException,
   CreateTrailCommand,
   GetEventConfigurationCommand,
+  ListInsightsMetricDataCommand,
   ListPublicKeysCommand,
   ListTagsCommand,
   ListTrailsCommand,
   LookupEventsCommand,
   paginateListTrails,
   PutEventConfigurationCommand,
+  PutInsightSelectorsCommand,
 } from '@aws-sdk/client-cloudtrail';
 import { CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
 import type { RunningServer } from '../../src/server/server.ts';
@@ -126,6 +128,42 @@ describe('CloudTrail trail API', () => {
     assert.equal(reversed.name, 'InvalidTimeRangeException');
   });
 
+  it('ListInsightsMetricData counts write calls (ApiCallRateInsight) and failures by error code (ApiErrorRateInsight), once Insights is on', async () => {
+    const iam = new IAMClient({ endpoint: server.url, region: 'us-east-1', credentials: DUMMY_CREDENTIALS });
+    const metrics = (extra: Partial<ConstructorParameters<typeof ListInsightsMetricDataCommand>[0]> = {}) =>
+      trail().send(new ListInsightsMetricDataCommand({ EventSource: 'iam.amazonaws.com', EventName: 'CreateUser', InsightType: 'ApiCallRateInsight', ...extra }));
+    try {
+      await iam.send(new CreateUserCommand({ UserName: 'insightful-1' }));
+      assert.deepEqual((await metrics()).Values, [], 'no trail has Insights: no data points');
+      await trail().send(
+        new PutInsightSelectorsCommand({ TrailName: 'trail-us-east-1-1', InsightSelectors: [{ InsightType: 'ApiCallRateInsight' }, { InsightType: 'ApiErrorRateInsight' }] }),
+      );
+      await iam.send(new CreateUserCommand({ UserName: 'insightful-2' }));
+      for (let i = 0; i < 2; i++) await failure(iam.send(new CreateUserCommand({ UserName: 'insightful-2' }))).catch(() => undefined);
+    } finally {
+      iam.destroy();
+    }
+    const calls = await metrics();
+    assert.equal(calls.InsightType, 'ApiCallRateInsight');
+    assert.equal(calls.Values!.reduce((a, b) => a + b, 0), 4, 'every CreateUser, failed ones too');
+    assert.ok(calls.Timestamps!.every((t) => t.getTime() % 3600_000 === 0), 'hourly data points by default');
+    const errors = await metrics({ InsightType: 'ApiErrorRateInsight', ErrorCode: 'EntityAlreadyExistsException' });
+    assert.equal(errors.Values!.reduce((a, b) => a + b, 0), 2);
+    assert.equal(errors.ErrorCode, 'EntityAlreadyExistsException');
+
+    const tenMinutesAgo = new Date(Date.now() - 10 * 60_000);
+    const minutes = await metrics({ Period: 60, DataType: 'FillWithZeros', StartTime: tenMinutesAgo });
+    assert.ok(minutes.Values!.length >= 10 && minutes.Values!.length <= 11);
+    assert.equal(minutes.Values!.reduce((a, b) => a + b, 0), 4);
+    const first = await metrics({ Period: 60, DataType: 'FillWithZeros', StartTime: tenMinutesAgo, MaxResults: 4 });
+    assert.equal(first.Values!.length, 4);
+    const rest = await metrics({ Period: 60, DataType: 'FillWithZeros', StartTime: tenMinutesAgo, MaxResults: 4, NextToken: first.NextToken });
+    assert.equal(rest.Timestamps![0].getTime(), first.Timestamps![3].getTime() + 60_000);
+
+    assert.equal((await failure(metrics({ Period: 120 }))).name, 'InvalidParameterException');
+    assert.equal((await failure(metrics({ InsightType: 'ApiErrorRateInsight' }))).name, 'InvalidParameterException');
+  });
+
   it('LookupEvents no longer answers events older than 90 days on Bulwark\'s clock', async () => {
     const iam = new IAMClient({ endpoint: server.url, region: 'us-east-1', credentials: DUMMY_CREDENTIALS });
     try {
@@ -134,7 +172,7 @@ describe('CloudTrail trail API', () => {
       iam.destroy();
     }
     const lookup = () =>
-      trail().send(new LookupEventsCommand({ LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'CreateUser' }] }));
+      trail().send(new LookupEventsCommand({ LookupAttributes: [{ AttributeKey: 'ResourceName', AttributeValue: `arn:aws:iam::${TEST_ACCOUNT}:user/ninety-days` }] }));
     assert.equal((await lookup()).Events!.length, 1);
     const advance = (days: number) =>
       fetch(`${server.url}/_bulwark/clock`, { method: 'POST', body: JSON.stringify({ advanceSeconds: days * 86400 }) });

@@ -29,6 +29,11 @@ export const cloudTrailAccess: Record<string, AccessDeclaration> = {
   DescribeTrails: onAnything('DescribeTrails'),
   ListTrails: onAnything('ListTrails'),
   ListPublicKeys: onAnything('ListPublicKeys'),
+  // AWS links it to cloudtrail:LookupEvents, and for a trail's data-event Insights also to cloudtrail:ListInsightsData on the trail.
+  ListInsightsMetricData: async (input, context) => [
+    { action: action('LookupEvents'), resource: '*' },
+    ...(typeof input.TrailName === 'string' ? await onTrail('ListInsightsData', 'TrailName')(input, context) : []),
+  ],
   CreateTrail: (input, context) => {
     const resource = arnForName(input.Name as string, context);
     const tagKeys = ((input.TagsList as { Key: string }[] | undefined) ?? []).map((t) => t.Key);

@@ -7,6 +7,7 @@ import type { Store } from '../../store/store.ts';
 import { cloudTrailAccess } from './access.ts';
 import { LogDelivery } from './delivery.ts';
 import { eventConfigurationHandlers } from './event-configuration.ts';
+import { listInsightsMetricData } from './insights-metrics.ts';
 import { lookupEvents } from './lookup.ts';
 import { listPublicKeys } from './public-keys.ts';
 import type { Operations } from '../../protocol/types/cloudtrail.ts';
@@ -33,6 +34,7 @@ async function flushDelivery(context: RequestContext): Promise<void> {
 export const cloudTrailHandlers: Handlers<Operations> = {
   LookupEvents: lookupEvents,
   ListPublicKeys: listPublicKeys,
+  ListInsightsMetricData: listInsightsMetricData,
   ...trailHandlers(flushDelivery),
   ...eventConfigurationHandlers,
 };
