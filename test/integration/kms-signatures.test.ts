@@ -102,4 +102,15 @@ describe('KMS signatures and node:crypto, both ways (key pairs imported with the
       assert.ok(nodeVerify('sha256', message, options, Signature!));
     }
   });
+
+  it('ED25519_PH_SHA_512: KMS signs a message or its SHA-512 digest alike, and Verify accepts either form', async () => {
+    const key = (await kms.send(new CreateKeyCommand({ KeySpec: 'ECC_NIST_EDWARDS25519', KeyUsage: 'SIGN_VERIFY' }))).KeyMetadata!;
+    const message = Buffer.from('pre-hashed Ed25519');
+    const digest = createHash('sha512').update(message).digest();
+    const raw = await kms.send(new SignCommand({ KeyId: key.KeyId, Message: message, SigningAlgorithm: 'ED25519_PH_SHA_512' }));
+    const pre = await kms.send(new SignCommand({ KeyId: key.KeyId, Message: digest, MessageType: 'DIGEST', SigningAlgorithm: 'ED25519_PH_SHA_512' }));
+    assert.deepEqual(raw.Signature, pre.Signature, 'Ed25519ph is deterministic');
+    const verified = await kms.send(new VerifyCommand({ KeyId: key.KeyId, Message: digest, MessageType: 'DIGEST', Signature: raw.Signature, SigningAlgorithm: 'ED25519_PH_SHA_512' }));
+    assert.equal(verified.SignatureValid, true);
+  });
 });

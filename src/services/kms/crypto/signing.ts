@@ -1,10 +1,11 @@
 // Sign / Verify with asymmetric signing keys. RAW messages take node's native path;
 // DIGEST messages (already hashed by the caller) use the encodings in rsa-digest.ts
-// and ecdsa-digest.ts. ECDSA signatures are DER-encoded, as KMS returns them. Verify
+// and ecdsa-digest.ts; Ed25519ph (either) is ed25519ph.ts. ECDSA signatures are DER-encoded, as KMS returns them. Verify
 // answers a boolean: the handler raises KMSInvalidSignatureException for false.
 
-import { sign as nodeSign, verify as nodeVerify, constants, type KeyObject } from 'node:crypto';
+import { createHash, sign as nodeSign, verify as nodeVerify, constants, type KeyObject } from 'node:crypto';
 import { ecdsaSignDigest, ecdsaVerifyDigest } from './ecdsa-digest.ts';
+import { ed25519phSign, ed25519phVerify } from './ed25519ph.ts';
 import { kmsError } from './errors.ts';
 import { isSecretKeySpec, privateKeyOf, publicKeyOf, type KeyMaterial } from './key-material.ts';
 import { pkcs1SignDigest, pkcs1VerifyDigest, pssSignDigest, pssVerifyDigest } from './rsa-digest.ts';
@@ -22,7 +23,7 @@ function checkRequest(material: KeyMaterial, algorithm: SigningAlgorithm, messag
   if (!info.messageTypes.includes(messageType)) {
     throw kmsError('ValidationException', `MessageType ${messageType} is not supported with the signing algorithm ${algorithm}.`);
   }
-  if (info.scheme === 'ed25519ph' || info.scheme === 'sm2' || messageType === 'EXTERNAL_MU') {
+  if (info.scheme === 'sm2' || messageType === 'EXTERNAL_MU') {
     throw kmsError('UnsupportedOperationException', `Bulwark does not implement ${algorithm} with MessageType ${messageType}.`);
   }
   if (messageType === 'DIGEST') {
@@ -46,9 +47,15 @@ function nativeKey(key: KeyObject, info: SigningAlgorithmInfo): { key: KeyObject
   }
 }
 
+/** Ed25519ph signs a SHA-512 digest: the caller's (DIGEST) or the message's (RAW). */
+function sha512Digest(message: Uint8Array, messageType: MessageType): Uint8Array {
+  return messageType === 'DIGEST' ? message : createHash('sha512').update(message).digest();
+}
+
 export function sign(material: KeyMaterial, algorithm: SigningAlgorithm, message: Uint8Array, messageType: MessageType = 'RAW'): Buffer {
   const info = checkRequest(material, algorithm, message, messageType);
   const key = privateKeyOf(material);
+  if (info.scheme === 'ed25519ph') return ed25519phSign(key, sha512Digest(message, messageType));
   if (messageType === 'RAW') return nodeSign(info.hash ?? null, message, nativeKey(key, info));
   switch (info.scheme) {
     case 'rsa-pss': return pssSignDigest(key, info.hash!, message);
@@ -68,6 +75,7 @@ export function verify(
   const info = checkRequest(material, algorithm, message, messageType);
   const key = publicKeyOf(material);
   try {
+    if (info.scheme === 'ed25519ph') return ed25519phVerify(key, sha512Digest(message, messageType), signature);
     if (messageType === 'RAW') return nodeVerify(info.hash ?? null, message, nativeKey(key, info), signature);
     switch (info.scheme) {
       case 'rsa-pss': return pssVerifyDigest(key, info.hash!, message, signature);

@@ -38,7 +38,7 @@ async function signEverything(): Promise<Case[]> {
     const material = await materialFor(keySpec);
     for (const algorithm of KEY_SPECS[keySpec].signingAlgorithms) {
       const info = SIGNING_ALGORITHMS[algorithm];
-      if (info.scheme === 'ed25519ph') continue;
+      if (info.scheme === 'ed25519ph') continue; // no independent verifier: checked against RFC 8032 below
       for (const messageType of info.messageTypes.filter((t) => t !== 'EXTERNAL_MU')) {
         const raw = Buffer.from(`message for ${keySpec} ${algorithm} ${messageType}`);
         const message = messageType === 'DIGEST' ? createHash(info.hash!).update(raw).digest() : raw;
@@ -189,9 +189,31 @@ describe('Sign / Verify', async () => {
     assert.throws(() => sign(ed, 'ED25519_SHA_512', Buffer.alloc(64), 'DIGEST'), kmsCode('ValidationException'));
   });
 
-  it('ED25519_PH_SHA_512 and ML-DSA EXTERNAL_MU are not implemented: UnsupportedOperationException', async () => {
-    const ed = await materialFor('ECC_NIST_EDWARDS25519');
-    assert.throws(() => sign(ed, 'ED25519_PH_SHA_512', Buffer.from('m')), kmsCode('UnsupportedOperationException'));
+  it('ED25519_PH_SHA_512 is RFC 8032 Ed25519ph: the RFC\'s test vector, RAW and DIGEST; Verify rejects changes', () => {
+    // RFC 8032, section 7.3, "TEST abc".
+    const seed = Buffer.from('833fe62409237b9d62ec77587520911e9a759cec1d19755b7da901b96dca3d42', 'hex');
+    const material = {
+      keySpec: 'ECC_NIST_EDWARDS25519' as const, materialId: 'rfc8032',
+      bytes: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), seed]),
+    };
+    const expected = '98a70222f0b8121aa9d30f813d683f809e462b469c7ff87639499bb94e6dae41'
+      + '31f85042463c2a355a2003d062adf5aaa10b8c61e636062aaad11c2a26083406';
+    const message = Buffer.from('abc');
+    const digest = createHash('sha512').update(message).digest();
+    assert.equal(sign(material, 'ED25519_PH_SHA_512', message).toString('hex'), expected);
+    assert.equal(sign(material, 'ED25519_PH_SHA_512', digest, 'DIGEST').toString('hex'), expected);
+    const signature = Buffer.from(expected, 'hex');
+    assert.equal(verify(material, 'ED25519_PH_SHA_512', message, signature), true);
+    assert.equal(verify(material, 'ED25519_PH_SHA_512', digest, signature, 'DIGEST'), true);
+    assert.equal(verify(material, 'ED25519_PH_SHA_512', Buffer.from('abd'), signature), false);
+    const changed = Buffer.from(signature);
+    changed[40] ^= 1;
+    assert.equal(verify(material, 'ED25519_PH_SHA_512', message, changed), false);
+    // Not the pure Ed25519 signature of the same message.
+    assert.equal(verify(material, 'ED25519_SHA_512', message, signature), false);
+  });
+
+  it('ML-DSA EXTERNAL_MU is not implemented: UnsupportedOperationException', async () => {
     const mlDsa = await materialFor('ML_DSA_44');
     assert.throws(() => sign(mlDsa, 'ML_DSA_SHAKE_256', Buffer.alloc(64), 'EXTERNAL_MU'), kmsCode('UnsupportedOperationException'));
   });
