@@ -5,8 +5,9 @@
 // the service's number of administrators (not a suspended one); it then may call the
 // read-only operations.
 import type { RequestContext } from '../service.ts';
+import { requireAccount } from './accounts.ts';
 import { delegatedAdministratorsOf } from './delegation.ts';
-import { accountAlreadyRegistered, accountNotFound, accountNotRegistered, constraintViolation, invalidInput } from './errors.ts';
+import { accountAlreadyRegistered, accountNotRegistered, constraintViolation, invalidInput } from './errors.ts';
 import type { AccountRecord, DelegatedAdministratorRecord, OrganizationRecord } from './records.ts';
 import { hasTrustedAccess } from './service-access.ts';
 import { requireIntegratedService } from './service-principals.ts';
@@ -20,12 +21,6 @@ interface PageInput {
 interface AccountAndService {
   AccountId: string;
   ServicePrincipal: string;
-}
-
-function requireAccount(org: OrganizationRecord, accountId: string): AccountRecord {
-  const account = org.accounts[accountId];
-  if (!account) throw accountNotFound();
-  return account;
 }
 
 function registrationsOf(org: OrganizationRecord, accountId: string): DelegatedAdministratorRecord[] {

@@ -2,8 +2,9 @@
 // merging them (ListEffectivePolicyValidationErrors, ListAccountsWithInvalidEffectivePolicy).
 // The merge itself is policy-inheritance.ts.
 import type { RequestContext } from '../service.ts';
+import { requireAccount } from './accounts.ts';
 import { mayReadOrganization } from './delegation.ts';
-import { accessDenied, accountNotFound, effectivePolicyNotFound, invalidInput, targetNotFound } from './errors.ts';
+import { accessDenied, effectivePolicyNotFound, invalidInput, targetNotFound } from './errors.ts';
 import { effectivePolicy, type EffectivePolicyResult, type InheritedPolicy, type Json } from './policy-inheritance.ts';
 import type { OrganizationRecord } from './records.ts';
 import { accountShape, callerOrganization, findPolicy, lineage, managedOrganization, page, pathOf } from './shared.ts';
@@ -61,7 +62,7 @@ export const effectivePolicyHandlers = {
 
   async ListEffectivePolicyValidationErrors(input: { AccountId: string; PolicyType: string } & PageInput, context: RequestContext) {
     const org = await managedOrganization(context);
-    if (!(input.AccountId in org.accounts)) throw accountNotFound();
+    requireAccount(org, input.AccountId);
     const { problems } = accountEffectivePolicy(org, input.AccountId, input.PolicyType);
     const { items, NextToken } = page(problems, input);
     return {
