@@ -78,10 +78,15 @@ export class DigestDelivery {
   /** Starts chains for validating trails and delivers every digest whose hour is over. */
   async deliverDue(now: Date): Promise<void> {
     const trails = (await this.#store.list<TrailRecord>(TRAILS)).items.map((i) => i.value).filter(validating);
+    const chains = (await this.#store.list<DigestChain>(DIGEST_CHAINS)).items;
+    const open = new Set(chains.map((c) => c.key));
     for (const trail of trails) {
-      await this.#store.insert(DIGEST_CHAINS, chainKey(trail, trail.accountId, trail.homeRegion), newChain(trail, trailDestination(trail), trail.homeRegion, now));
+      const key = chainKey(trail, trail.accountId, trail.homeRegion);
+      if (open.has(key)) continue;
+      const chain = newChain(trail, trailDestination(trail), trail.homeRegion, now);
+      if (await this.#store.insert(DIGEST_CHAINS, key, chain)) chains.push({ key, value: chain, version: 0 });
     }
-    for (const { key, value } of (await this.#store.list<DigestChain>(DIGEST_CHAINS)).items) {
+    for (const { key, value } of chains) {
       let chain: DigestChain | undefined = value;
       while (chain && Date.parse(chain.windowStart) + HOUR_MS <= now.getTime()) {
         chain = await this.#closeHour(key, chain, now);
