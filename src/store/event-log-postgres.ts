@@ -1,7 +1,9 @@
 // The event log in PostgreSQL (see event-log.ts): the same two tables as SQLite's, in
-// the store's schema. A batch is one transaction of two INSERTs (events, resources)
-// that take the batch as arrays (unnest), so a commit costs one round trip per table.
+// the store's schema. A batch is one transaction of INSERTs (events, resources, outbox
+// documents) that take the batch as arrays (unnest), so a commit costs one round trip
+// per table.
 import type pg from 'pg';
+import { checkName } from './keys.ts';
 import {
   ATTRIBUTE_COLUMNS,
   RESOURCE_KINDS,
@@ -83,6 +85,7 @@ export class PostgresEventLog implements EventLog {
     const s = this.#schema;
     const columns = (pick: (e: LoggedEvent) => string | number | null) => events.map(pick);
     const resources = events.flatMap((e) => resourceRows(e).map(([kind, value]) => [e.account, e.region, kind, value, e.time, e.id] as const));
+    const outbox = events.flatMap((e) => (e.outbox ? [[checkName('collection', e.outbox.collection), checkName('key', e.outbox.key), e.record]] : []));
     const client = await this.#pool.connect();
     let healthy = true;
     try {
@@ -110,6 +113,15 @@ export class PostgresEventLog implements EventLog {
            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[])
            ON CONFLICT DO NOTHING`,
           [0, 1, 2, 3, 4, 5].map((i) => resources.map((row) => row[i])),
+        );
+      }
+      if (outbox.length > 0) {
+        // The documents' put, for many at once: each takes the next store-wide version.
+        await client.query(
+          `INSERT INTO ${s}.documents (collection, key, value, version)
+           SELECT collection, key, value, nextval('${s}.document_versions') FROM unnest($1::text[], $2::text[], $3::text[]) AS d (collection, key, value)
+           ON CONFLICT (collection, key) DO UPDATE SET value = EXCLUDED.value, version = EXCLUDED.version`,
+          [0, 1, 2].map((i) => outbox.map((row) => row[i])),
         );
       }
       await client.query('COMMIT');

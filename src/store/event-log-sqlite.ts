@@ -1,11 +1,27 @@
-// The event log in SQLite, on the store's own connection (see event-log.ts). One row
-// per event in cloudtrail_events, with an index per lookup attribute ending in time,
-// and one row per distinct resource type or name in cloudtrail_event_resources.
+// The event log in SQLite (see event-log.ts), on whichever connection it is given (the
+// worker thread's, event-log-sqlite-worker.ts; or the store's own for a database in
+// memory). One row per event in cloudtrail_events, appended in rowid order, and an
+// index of postings instead of an index per attribute:
+//
+//   cloudtrail_event_postings  (account, region, key, value, max_time, first_row) ->
+//                              min_time, last_row
+//
+// An append writes its events in chunks (one account and region, at most CHUNK
+// events), and per chunk one posting for each distinct value of each lookup attribute
+// (and one under key '*' for "any event"): the rows of the chunk with that value lie
+// in first_row..last_row, at times min_time..max_time. Calls come in runs from one
+// caller doing one thing, so a chunk of 25 GetCallerIdentity calls costs 31 postings
+// (one per event id, six shared) where an index per attribute would cost 150 entries:
+// the write per call is what recording costs, a lookup is rare.
+//
+// A lookup reads its attribute's postings newest first (by max_time), scans each
+// posting's rows, keeps those that match, and stops once no later posting can hold
+// an event newer than the page's last: a page of 50 costs a handful of postings.
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import {
-  ATTRIBUTE_COLUMNS,
-  RESOURCE_KINDS,
-  resourceRows,
+  EVENT_LOG_ATTRIBUTES,
+  attributeValues,
+  compareNewestFirst,
   toPage,
   type EventLogPage,
   type EventLogQuery,
@@ -13,7 +29,7 @@ import {
   type SyncEventLog,
 } from './event-log.ts';
 
-/** The migration that creates the event log's tables (sqlite.ts appends it to its list). */
+/** The migration that created the event log's tables, schema version 2 (sqlite.ts keeps the list). */
 export const SQLITE_EVENT_LOG_MIGRATION = `
   CREATE TABLE cloudtrail_events (
     account       TEXT NOT NULL,
@@ -45,11 +61,60 @@ export const SQLITE_EVENT_LOG_MIGRATION = `
     PRIMARY KEY (account, region, kind, value, time, id)
   ) WITHOUT ROWID;`;
 
-export const SQLITE_EVENT_LOG_WIPE = 'DELETE FROM cloudtrail_events; DELETE FROM cloudtrail_event_resources;';
+/**
+ * Schema version 3: postings in place of the per-attribute indexes and the resources
+ * table. Events already logged get one posting per attribute value each.
+ */
+export const SQLITE_EVENT_LOG_POSTINGS_MIGRATION = `
+  CREATE TABLE cloudtrail_event_postings (
+    account   TEXT NOT NULL,
+    region    TEXT NOT NULL,
+    key       TEXT NOT NULL, -- a lookup attribute, or '*'
+    value     TEXT NOT NULL,
+    max_time  INTEGER NOT NULL,
+    first_row INTEGER NOT NULL, -- rowids in cloudtrail_events
+    min_time  INTEGER NOT NULL,
+    last_row  INTEGER NOT NULL,
+    PRIMARY KEY (account, region, key, value, max_time, first_row)
+  ) WITHOUT ROWID;
+  INSERT INTO cloudtrail_event_postings
+    SELECT account, region, '*', '*', time, rowid, time, rowid FROM cloudtrail_events
+    UNION ALL SELECT account, region, 'EventId', id, time, rowid, time, rowid FROM cloudtrail_events
+    UNION ALL SELECT account, region, 'EventName', event_name, time, rowid, time, rowid FROM cloudtrail_events
+    UNION ALL SELECT account, region, 'EventSource', event_source, time, rowid, time, rowid FROM cloudtrail_events
+    UNION ALL SELECT account, region, 'ReadOnly', read_only, time, rowid, time, rowid FROM cloudtrail_events
+    UNION ALL SELECT account, region, 'Username', username, time, rowid, time, rowid FROM cloudtrail_events WHERE username IS NOT NULL
+    UNION ALL SELECT account, region, 'AccessKeyId', access_key_id, time, rowid, time, rowid FROM cloudtrail_events WHERE access_key_id IS NOT NULL
+    UNION ALL SELECT r.account, r.region, CASE r.kind WHEN 'type' THEN 'ResourceType' ELSE 'ResourceName' END, r.value, e.time, e.rowid, e.time, e.rowid
+      FROM cloudtrail_event_resources r JOIN cloudtrail_events e ON e.account = r.account AND e.region = r.region AND e.time = r.time AND e.id = r.id;
+  DROP TABLE cloudtrail_event_resources;
+  DROP INDEX cloudtrail_events_by_time;
+  DROP INDEX cloudtrail_events_by_id;
+  DROP INDEX cloudtrail_events_by_name;
+  DROP INDEX cloudtrail_events_by_source;
+  DROP INDEX cloudtrail_events_by_username;
+  DROP INDEX cloudtrail_events_by_access_key;
+  DROP INDEX cloudtrail_events_by_read_only;`;
 
-const COLUMNS = 'e.account, e.region, e.time, e.id, e.event_name, e.event_source, e.username, e.access_key_id, e.read_only, e.resources, e.record';
+export const SQLITE_EVENT_LOG_WIPE = 'DELETE FROM cloudtrail_events; DELETE FROM cloudtrail_event_postings;';
+
+/** At most this many events share a chunk (and so a posting): a posting's scan stays short. */
+const CHUNK = 64;
+/** The posting key of "any event". */
+const ANY = '*';
+
+/** Where the events with one attribute value lie in a chunk. */
+interface Posting {
+  key: string;
+  value: string;
+  minTime: number;
+  maxTime: number;
+  firstRow: number;
+  lastRow: number;
+}
 
 interface EventRow {
+  rowid: number;
   account: string;
   region: string;
   time: number;
@@ -60,7 +125,6 @@ interface EventRow {
   access_key_id: string | null;
   read_only: string;
   resources: string;
-  record: string;
 }
 
 export class SqliteEventLog implements SyncEventLog {
@@ -71,46 +135,69 @@ export class SqliteEventLog implements SyncEventLog {
     this.#db = db;
   }
 
-  /** Runs inside the caller's transaction. */
+  /** Runs inside the caller's transaction (so the rowids of a chunk are consecutive). */
   append(events: readonly LoggedEvent[]): void {
+    for (const chunk of chunks(events)) this.#appendChunk(chunk);
+  }
+
+  #appendChunk(chunk: readonly LoggedEvent[]): void {
     const insertEvent = this.#statement(
       `INSERT INTO cloudtrail_events (account, region, time, id, event_name, event_source, username, access_key_id, read_only, resources, record)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    const insertResource = this.#statement(
-      'INSERT OR IGNORE INTO cloudtrail_event_resources (account, region, kind, value, time, id) VALUES (?, ?, ?, ?, ?, ?)',
-    );
-    for (const e of events) {
-      insertEvent.run(e.account, e.region, e.time, e.id, e.eventName, e.eventSource, e.username ?? null, e.accessKeyId ?? null, String(e.readOnly), JSON.stringify(e.resources), e.record);
-      for (const [kind, value] of resourceRows(e)) insertResource.run(e.account, e.region, kind, value, e.time, e.id);
+    const postings = new Map<string, Posting>();
+    const post = (key: string, value: string, time: number, row: number) => {
+      const name = `${key}\u0000${value}`;
+      const posting = postings.get(name);
+      if (!posting) postings.set(name, { key, value, minTime: time, maxTime: time, firstRow: row, lastRow: row });
+      else {
+        posting.minTime = Math.min(posting.minTime, time);
+        posting.maxTime = Math.max(posting.maxTime, time);
+        posting.lastRow = row;
+      }
+    };
+    for (const e of chunk) {
+      const resources = e.resources.length === 0 ? '[]' : JSON.stringify(e.resources);
+      const { lastInsertRowid } = insertEvent.run(e.account, e.region, e.time, e.id, e.eventName, e.eventSource, e.username ?? null, e.accessKeyId ?? null, String(e.readOnly), resources, e.record);
+      const row = Number(lastInsertRowid);
+      post(ANY, ANY, e.time, row);
+      for (const key of EVENT_LOG_ATTRIBUTES) for (const value of attributeValues(e, key)) post(key, value, e.time, row);
     }
+    const insertPosting = this.#statement(
+      'INSERT INTO cloudtrail_event_postings (account, region, key, value, max_time, first_row, min_time, last_row) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    const { account, region } = chunk[0];
+    for (const p of postings.values()) insertPosting.run(account, region, p.key, p.value, p.maxTime, p.firstRow, p.minTime, p.lastRow);
   }
 
   query(query: EventLogQuery): EventLogPage {
-    const { attribute, before } = query;
-    const column = attribute && ATTRIBUTE_COLUMNS[attribute.key];
-    const kind = attribute && RESOURCE_KINDS[attribute.key];
-    // The filter and the order run on the resources' index for resource attributes, else on the events'.
-    const f = kind ? 'r' : 'e';
-    const from = kind
-      ? 'cloudtrail_event_resources r JOIN cloudtrail_events e ON e.account = r.account AND e.region = r.region AND e.time = r.time AND e.id = r.id'
-      : 'cloudtrail_events e';
-    const conditions = [`${f}.account = ?`, `${f}.region = ?`, `${f}.time >= ?`, `${f}.time <= ?`];
-    const parameters: (string | number)[] = [query.account, query.region, query.start, query.end];
-    if (kind) {
-      conditions.push('r.kind = ?', 'r.value = ?');
-      parameters.push(kind, attribute.value);
-    } else if (column) {
-      conditions.push(`e.${column} = ?`);
-      parameters.push(attribute.value);
-    }
+    const { attribute, before, limit } = query;
+    const conditions = ['account = ?', 'region = ?', 'key = ?', 'value = ?', 'max_time >= ?', 'min_time <= ?'];
+    const parameters = [query.account, query.region, attribute?.key ?? ANY, attribute?.value ?? ANY, query.start, query.end];
     if (before) {
-      conditions.push(`(${f}.time < ? OR (${f}.time = ? AND ${f}.id < ?))`);
-      parameters.push(before.time, before.time, before.id);
+      conditions.push('min_time <= ?');
+      parameters.push(before.time);
     }
-    const sql = `SELECT ${COLUMNS} FROM ${from} WHERE ${conditions.join(' AND ')} ORDER BY ${f}.time DESC, ${f}.id DESC LIMIT ?`;
-    const rows = this.#statement(sql).all(...parameters, query.limit + 1) as unknown as EventRow[];
-    return toPage(rows.map(toEvent), query.limit);
+    const postings = this.#statement(
+      `SELECT max_time, first_row, last_row FROM cloudtrail_event_postings WHERE ${conditions.join(' AND ')} ORDER BY max_time DESC, first_row DESC`,
+    );
+    const rows = this.#statement(
+      'SELECT rowid, account, region, time, id, event_name, event_source, username, access_key_id, read_only, resources FROM cloudtrail_events WHERE rowid BETWEEN ? AND ?',
+    );
+    // The best limit + 1 events so far, newest first: one more than a page says whether a next page exists.
+    let found: (LoggedEvent & { rowid: number })[] = [];
+    for (const posting of postings.iterate(...parameters) as Iterable<{ max_time: number; first_row: number; last_row: number }>) {
+      // Later postings hold nothing newer than this one's max_time: none can beat a full page's last event.
+      if (found.length > limit && posting.max_time < found[limit].time) break;
+      for (const row of rows.all(posting.first_row, posting.last_row) as unknown as EventRow[]) {
+        const event = toEvent(row);
+        if (matches(event, query)) found.push(event);
+      }
+      found = found.sort(compareNewestFirst).slice(0, limit + 1);
+    }
+    const record = this.#statement('SELECT record FROM cloudtrail_events WHERE rowid = ?');
+    const events = found.map(({ rowid, ...event }) => ({ ...event, record: (record.get(rowid) as { record: string }).record }));
+    return toPage(events, limit);
   }
 
   #statement(sql: string): StatementSync {
@@ -120,8 +207,36 @@ export class SqliteEventLog implements SyncEventLog {
   }
 }
 
-function toEvent(row: EventRow): LoggedEvent {
+/** The events in runs of one account and region, at most CHUNK long, in their order. */
+function chunks(events: readonly LoggedEvent[]): LoggedEvent[][] {
+  const byPlace = new Map<string, LoggedEvent[][]>();
+  for (const e of events) {
+    const place = `${e.account}/${e.region}`;
+    const runs = byPlace.get(place) ?? [];
+    if (runs.length === 0) byPlace.set(place, runs);
+    const last = runs[runs.length - 1];
+    if (last && last.length < CHUNK) last.push(e);
+    else runs.push([e]);
+  }
+  return [...byPlace.values()].flat();
+}
+
+/** The query's conditions that a posting's row range does not settle by itself. */
+function matches(event: LoggedEvent, { account, region, attribute, start, end, before }: EventLogQuery): boolean {
+  return (
+    event.account === account &&
+    event.region === region &&
+    event.time >= start &&
+    event.time <= end &&
+    (!before || compareNewestFirst(before, event) < 0) &&
+    (!attribute || attributeValues(event, attribute.key).includes(attribute.value))
+  );
+}
+
+/** A row as an event, without its record (read only for the events a page returns). */
+function toEvent(row: EventRow): LoggedEvent & { rowid: number } {
   return {
+    rowid: row.rowid,
     account: row.account,
     region: row.region,
     time: row.time,
@@ -132,6 +247,6 @@ function toEvent(row: EventRow): LoggedEvent {
     ...(row.access_key_id !== null && { accessKeyId: row.access_key_id }),
     readOnly: row.read_only === 'true',
     resources: JSON.parse(row.resources) as LoggedEvent['resources'],
-    record: row.record,
+    record: '',
   };
 }

@@ -2,10 +2,14 @@
 // Documents are versioned, JSON-indexed and transactional; events are none of that: a
 // batch is appended in one transaction (one INSERT per event and per resource, no
 // version counter), never changed, and read back newest first by account, region,
-// one lookup attribute and a time range through real SQL indexes.
+// one lookup attribute and a time range through real SQL indexes. An event may also
+// name an outbox document: its record is put there in the batch's transaction, so a
+// consumer (trail delivery) gets exactly the events the log got, crash or not.
 //
 // Order: newest first, ties (same millisecond) by id, descending. A page's `next` is
 // the last event's (time, id): pass it as `before` for the page after.
+import { checkName } from './keys.ts';
+import type { SyncEngine } from './serialized.ts';
 import type { Store } from './store.ts';
 
 /** What an event can be looked up by (LookupEvents' attribute keys). */
@@ -36,6 +40,8 @@ export interface LoggedEvent {
   resources: { type?: string; name: string }[];
   /** The whole record, as JSON text (serialized once by the writer, given back as is). */
   record: string;
+  /** Also put the record as this document, in the append's transaction (never read back from the log). */
+  outbox?: { collection: string; key: string };
 }
 
 export interface EventLogCursor {
@@ -63,7 +69,7 @@ export interface EventLogPage {
 }
 
 export interface EventLog {
-  /** Appends the events in one transaction: all or none. */
+  /** Appends the events, and writes their outbox documents, in one transaction: all or none. */
   append(events: readonly LoggedEvent[]): Promise<void>;
   /** A page of matching events, newest first. */
   query(query: EventLogQuery): Promise<EventLogPage>;
@@ -140,7 +146,7 @@ export class MemoryEventLog implements SyncEventLog {
   #events: LoggedEvent[] = [];
 
   append(events: readonly LoggedEvent[]): void {
-    this.#events.push(...events.map((e) => structuredClone(e)));
+    this.#events.push(...events.map(({ outbox: _written, ...e }) => structuredClone(e)));
   }
 
   query(query: EventLogQuery): EventLogPage {
@@ -170,13 +176,25 @@ export interface SyncEventLog {
 }
 
 /**
- * The EventLog of a store whose engine is shared with its documents (SQLite, memory):
- * each call runs as a store transaction, so it takes its turn with the store's other
- * work, commits (or rolls back) on its own, and fails like the store once it is closed.
+ * Writes a batch inside the engine's open transaction: the outbox documents (the
+ * record's JSON text is the document's), then the events.
  */
-export function serializedEventLog(store: Store, log: SyncEventLog): EventLog {
+export function writeBatch(engine: Pick<SyncEngine, 'write' | 'nextVersion'>, log: SyncEventLog, events: readonly LoggedEvent[]): void {
+  for (const { outbox, record } of events) {
+    if (outbox) engine.write(checkName('collection', outbox.collection), checkName('key', outbox.key), record, engine.nextVersion());
+  }
+  log.append(events);
+}
+
+/**
+ * The EventLog of a store whose engine is shared with its documents (memory, SQLite
+ * in memory): each call runs as a store transaction, so it takes its turn with the
+ * store's other work, commits (or rolls back) on its own, and fails like the store
+ * once it is closed.
+ */
+export function serializedEventLog(store: Store, engine: SyncEngine, log: SyncEventLog): EventLog {
   return {
-    append: (events) => (events.length === 0 ? Promise.resolve() : store.transaction(async () => log.append(events))),
+    append: (events) => (events.length === 0 ? Promise.resolve() : store.transaction(async () => writeBatch(engine, log, events))),
     query: async (query) => {
       checkQuery(query);
       return store.transaction(async () => log.query(query));

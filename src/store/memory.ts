@@ -9,7 +9,7 @@ import { MemoryEventLog, serializedEventLog } from './event-log.ts';
 export function openMemoryStore(): Store {
   const engine = new MemoryEngine();
   const store = new SerializedStore(engine);
-  const eventLog = serializedEventLog(store, engine.events);
+  const eventLog = serializedEventLog(store, engine, engine.events);
   return Object.assign(store, { eventLog: () => eventLog });
 }
 

@@ -3,14 +3,17 @@
 // is on disk before its promise resolves and survives a crash or power loss.
 // Transactions start with BEGIN IMMEDIATE, taking the write lock up front, so another
 // process on the same file waits (busy timeout) instead of failing mid-transaction.
+// CloudTrail's event log is written through a second connection on a worker thread
+// (event-log-sqlite-thread.ts), with its own durability setting (see its worker).
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { SchemaVersionError } from './errors.ts';
 import { SerializedStore, type KeyRange, type Row, type SyncEngine } from './serialized.ts';
 import type { Store } from './store.ts';
-import { serializedEventLog } from './event-log.ts';
-import { SQLITE_EVENT_LOG_MIGRATION, SQLITE_EVENT_LOG_WIPE, SqliteEventLog } from './event-log-sqlite.ts';
+import { serializedEventLog, type EventLog } from './event-log.ts';
+import { SQLITE_EVENT_LOG_MIGRATION, SQLITE_EVENT_LOG_WIPE, SQLITE_EVENT_LOG_POSTINGS_MIGRATION, SqliteEventLog } from './event-log-sqlite.ts';
+import { SqliteThreadEventLog } from './event-log-sqlite-thread.ts';
 
 const BUSY_TIMEOUT_MS = 5000;
 
@@ -30,28 +33,57 @@ const MIGRATIONS: readonly string[] = [
    CREATE TABLE version_counter (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL);
    INSERT INTO version_counter VALUES (1, 0);`,
   SQLITE_EVENT_LOG_MIGRATION,
+  SQLITE_EVENT_LOG_POSTINGS_MIGRATION,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 export function openSqliteStore(path: string): Store {
   const engine = new SqliteEngine(path);
+  if (path !== ':memory:') return new SqliteFileStore(engine, path);
+  // An in-memory database has one connection: its event log shares it.
   const store = new SerializedStore(engine);
-  const eventLog = serializedEventLog(store, engine.events);
+  const eventLog = serializedEventLog(store, engine, engine.events);
   return Object.assign(store, { eventLog: () => eventLog });
 }
 
-class SqliteEngine implements SyncEngine {
+/** A store on a file: documents on this connection, the event log on a thread of its own. */
+class SqliteFileStore extends SerializedStore {
+  readonly #eventLog: SqliteThreadEventLog;
+
+  constructor(engine: SqliteEngine, path: string) {
+    super(engine);
+    this.#eventLog = new SqliteThreadEventLog(path);
+  }
+
+  eventLog(): EventLog {
+    return this.#eventLog;
+  }
+
+  override async close(): Promise<void> {
+    await super.close();
+    await this.#eventLog.close();
+  }
+}
+
+export interface SqliteEngineOptions {
+  /** FULL (the default): a commit is on disk before it returns. See event-log-sqlite-worker.ts for NORMAL. */
+  synchronous?: 'FULL' | 'NORMAL';
+  /** False: commits never copy the WAL into the database file; another connection checkpoints. */
+  autoCheckpoint?: boolean;
+}
+
+export class SqliteEngine implements SyncEngine {
   readonly #db: DatabaseSync;
   readonly #statements = new Map<string, StatementSync>();
-  /** CloudTrail's event log, on this connection (so it shares transactions and the file). */
+  /** CloudTrail's event log on this connection (it shares the connection's transactions). */
   readonly events: SqliteEventLog;
 
-  constructor(path: string) {
+  constructor(path: string, { synchronous = 'FULL', autoCheckpoint = true }: SqliteEngineOptions = {}) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.#db = new DatabaseSync(path, { timeout: BUSY_TIMEOUT_MS });
     try {
-      this.#db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;');
+      this.#db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${synchronous};${autoCheckpoint ? '' : ' PRAGMA wal_autocheckpoint = 0;'}`);
       migrate(this.#db);
       this.events = new SqliteEventLog(this.#db);
     } catch (error) {

@@ -11,6 +11,7 @@ import type { EventLog, EventLogQuery, LoggedEvent } from '../../src/store/event
 import { openMemoryStore } from '../../src/store/memory.ts';
 import { openPostgresStore } from '../../src/store/postgres.ts';
 import { openSqliteStore, SCHEMA_VERSION } from '../../src/store/sqlite.ts';
+import { SQLITE_EVENT_LOG_MIGRATION } from '../../src/store/event-log-sqlite.ts';
 import type { Store } from '../../src/store/store.ts';
 import { dropCreatedSchemas, freshSchemaUrl, SKIP_REASON } from './postgres-database.ts';
 
@@ -128,6 +129,54 @@ function runEventLogConformance(name: string, openFresh: () => Promise<Store>): 
       }
     });
 
+    it('pages through appends bigger than one write chunk, accounts and regions interleaved, in the one order', async () => {
+      const places = [[ACCOUNT, 'us-east-1'], ['999988887777', 'us-east-1'], [ACCOUNT, 'eu-west-1']] as const;
+      const events = Array.from({ length: 450 }, (_, n) => {
+        const [account, region] = places[n % 3];
+        // Times run backwards in places and repeat (ties), so a chunk's times overlap the next one's.
+        const time = T0 + ((n * 37) % 200);
+        return event(n, { account, region, time, username: `user-${n % 7}`, readOnly: n % 5 === 0, resources: [{ type: 'T', name: `r${n % 11}` }] });
+      });
+      for (let i = 0; i < events.length; i += 150) await log.append(events.slice(i, i + 150));
+      const mine = events.filter((e) => e.account === ACCOUNT && e.region === 'us-east-1');
+      const cases: [EventLogQuery['attribute'], (e: LoggedEvent) => boolean][] = [
+        [undefined, () => true],
+        [{ key: 'Username', value: 'user-3' }, (e) => e.username === 'user-3'],
+        [{ key: 'ReadOnly', value: 'true' }, (e) => e.readOnly],
+        [{ key: 'ResourceName', value: 'r4' }, (e) => e.resources[0].name === 'r4'],
+      ];
+      for (const [attribute, wanted] of cases) {
+        const start = T0 + 20;
+        const end = T0 + 180;
+        const expected = mine
+          .filter((e) => wanted(e) && e.time >= start && e.time <= end)
+          .sort((a, b) => b.time - a.time || (a.id < b.id ? 1 : -1))
+          .map((e) => e.id);
+        const seen: string[] = [];
+        let before: EventLogQuery['before'];
+        do {
+          const page = await query({ limit: 7, start, end, before, ...(attribute && { attribute }) });
+          seen.push(...page.events.map((e) => e.id));
+          before = page.next;
+        } while (before);
+        assert.deepEqual(seen, expected, String(attribute?.key));
+      }
+    });
+
+    it('writes the outbox documents of an append with it, and gives the events back without them', async () => {
+      const delivered = event(1, { record: JSON.stringify({ eventID: 'a' }), outbox: { collection: 't.outbox', key: 'k/1' } });
+      await log.append([delivered, event(2)]);
+      assert.deepEqual(await store.get('t.outbox', 'k/1'), { eventID: 'a' });
+      assert.equal(await store.count('t.outbox'), 1);
+      const { outbox: _written, ...withoutOutbox } = delivered;
+      assert.deepEqual((await query()).events[1], withoutOutbox);
+    });
+
+    it('an append whose outbox document cannot be written leaves nothing behind', async () => {
+      await assert.rejects(log.append([event(1), event(2, { outbox: { collection: 't.outbox', key: '' } })]));
+      assert.deepEqual(await ids(), []);
+    });
+
     it('wipe empties the log', async () => {
       await log.append([event(1)]);
       await store.wipe();
@@ -157,6 +206,48 @@ describe('sqlite event log on disk', () => {
     const page = await second.eventLog!().query({ account: ACCOUNT, region: 'us-east-1', start: 0, end: T0 * 2, limit: 10 });
     await second.close();
     assert.deepEqual(page.events, [event(1)]);
+  });
+
+  it('migrates a database of schema version 2 (an index per attribute): its events are found by every attribute', async () => {
+    const path = join(directory, `${++files}.db`);
+    const old = new DatabaseSync(path);
+    old.exec(`CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES (1);
+      CREATE TABLE documents (collection TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, version INTEGER NOT NULL, PRIMARY KEY (collection, key));
+      CREATE TABLE version_counter (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL); INSERT INTO version_counter VALUES (1, 0);`);
+    old.exec(SQLITE_EVENT_LOG_MIGRATION);
+    old.exec('UPDATE schema_version SET version = 2');
+    const logged = [
+      event(1, { username: 'alice', accessKeyId: 'AKIA1', resources: [{ type: 'AWS::IAM::User', name: 'arn:u/bob' }] }),
+      event(2, { eventName: 'CreateUser', eventSource: 'iam.amazonaws.com', readOnly: false }),
+    ];
+    const insert = old.prepare(`INSERT INTO cloudtrail_events (account, region, time, id, event_name, event_source, username, access_key_id, read_only, resources, record)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    for (const e of logged) {
+      insert.run(e.account, e.region, e.time, e.id, e.eventName, e.eventSource, e.username ?? null, e.accessKeyId ?? null, String(e.readOnly), JSON.stringify(e.resources), e.record);
+    }
+    old.prepare('INSERT INTO cloudtrail_event_resources VALUES (?, ?, ?, ?, ?, ?)').run(ACCOUNT, 'us-east-1', 'type', 'AWS::IAM::User', T0 + 1000, 'event-0001');
+    old.prepare('INSERT INTO cloudtrail_event_resources VALUES (?, ?, ?, ?, ?, ?)').run(ACCOUNT, 'us-east-1', 'name', 'arn:u/bob', T0 + 1000, 'event-0001');
+    old.close();
+    const store = openSqliteStore(path);
+    try {
+      const found = async (attribute?: EventLogQuery['attribute']) =>
+        (await store.eventLog!().query({ account: ACCOUNT, region: 'us-east-1', start: 0, end: T0 * 2, limit: 10, ...(attribute && { attribute }) })).events;
+      assert.deepEqual(await found(), [logged[1], logged[0]]);
+      for (const [key, value, id] of [
+        ['EventId', 'event-0002', 'event-0002'],
+        ['EventName', 'CreateUser', 'event-0002'],
+        ['EventSource', 'sts.amazonaws.com', 'event-0001'],
+        ['ReadOnly', 'false', 'event-0002'],
+        ['Username', 'alice', 'event-0001'],
+        ['AccessKeyId', 'AKIA1', 'event-0001'],
+        ['ResourceType', 'AWS::IAM::User', 'event-0001'],
+        ['ResourceName', 'arn:u/bob', 'event-0001'],
+      ] as const) {
+        assert.deepEqual((await found({ key, value })).map((e) => e.id), [id], key);
+      }
+    } finally {
+      await store.close();
+    }
   });
 
   it('migrates a database of schema version 1 (documents only): its documents stay and the event log works', async () => {

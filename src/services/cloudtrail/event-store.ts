@@ -1,7 +1,7 @@
 // Where recorded events live: the store's append-only event log (store/event-log.ts),
 // one row per event with SQL indexes per lookup attribute, so that "a page of events
 // with this attribute value in this time range" is one indexed query. Trail delivery
-// keeps using a document collection:
+// keeps using a document collection, written in the same transaction as the log:
 //
 //   cloudtrail.outbox       ACCOUNT/TIME/EVENT_ID -> record, only while a trail of the account logs
 import type { Store } from '../../store/store.ts';
@@ -35,7 +35,7 @@ function eventLogOf(store: Store): EventLog {
   return store.eventLog();
 }
 
-function toLoggedEvent(event: EventToStore): LoggedEvent {
+function toLoggedEvent(event: EventToStore, delivered: boolean): LoggedEvent {
   const { record } = event;
   return {
     account: record.recipientAccountId,
@@ -49,28 +49,21 @@ function toLoggedEvent(event: EventToStore): LoggedEvent {
     readOnly: record.readOnly,
     resources: (record.resources ?? []).map((r) => ({ ...(r.type && { type: r.type }), name: r.ARN })),
     record: JSON.stringify(record),
+    ...(delivered && { outbox: { collection: OUTBOX, key: `${record.recipientAccountId}/${String(event.timeMs).padStart(13, '0')}/${record.eventID}` } }),
   };
 }
 
 /**
- * Appends the events to the log, then, for accounts with a logging trail, puts them in
- * the delivery outbox. Two commits, log first: a crash between them loses those
- * events' log files, never their LookupEvents records.
+ * Appends the events to the log and, for accounts with a logging trail, to the
+ * delivery outbox, in one transaction: an event is in both or in neither.
  */
 export async function storeEvents(store: Store, events: readonly EventToStore[]): Promise<void> {
-  await eventLogOf(store).append(events.map(toLoggedEvent));
   const logging = new Map<string, boolean>();
   for (const account of new Set(events.map((e) => e.record.recipientAccountId))) {
     const marker = await store.get<{ trails: string[] }>(LOGGING_ACCOUNTS, account);
     logging.set(account, (marker?.trails.length ?? 0) > 0);
   }
-  const outbound = events.filter((e) => logging.get(e.record.recipientAccountId));
-  if (outbound.length === 0) return;
-  await store.transaction(async (tx) => {
-    for (const { timeMs, record } of outbound) {
-      await tx.put(OUTBOX, `${record.recipientAccountId}/${String(timeMs).padStart(13, '0')}/${record.eventID}`, record);
-    }
-  });
+  await eventLogOf(store).append(events.map((e) => toLoggedEvent(e, logging.get(e.record.recipientAccountId)!)));
 }
 
 export interface EventQuery {

@@ -1,8 +1,11 @@
 // The durable subscriber that records every call. Writes are group-committed: while one
 // transaction is being written (or the event loop is reading requests), arriving events
-// queue up and go together in the next one, and each caller's answer waits for the transaction holding its event. Under load
-// this turns N calls into a handful of commits (one fsync each) instead of N.
-// It is subscribed only with --cloudtrail-recording on (BULWARK_CLOUDTRAIL_RECORDING).
+// queue up and go together in the next one, and each caller's answer waits for the
+// transaction holding its event. Under load this turns N calls into a handful of
+// commits instead of N. On SQLite the commits happen on a worker thread
+// (store/event-log-sqlite-thread.ts), so the event loop answers other calls meanwhile.
+// Subscribed unless --cloudtrail-recording is off (BULWARK_CLOUDTRAIL_RECORDING).
+import { randomUUID } from 'node:crypto';
 import type { CallEvent } from '../../events/call-event.ts';
 import type { Subscriber } from '../../events/bus.ts';
 import type { Store } from '../../store/store.ts';
@@ -15,11 +18,20 @@ interface Waiting {
   reject: (error: unknown) => void;
 }
 
-/** Batches writes: one in flight at a time, the rest wait for the next. */
+/** How many batches may be being written at once (a worker writes them in order). */
+const MAX_IN_FLIGHT = 4;
+
+/**
+ * Batches writes: what queued during one turn of the event loop goes as one batch,
+ * and up to MAX_IN_FLIGHT batches are written at once. Waiting for each batch to
+ * commit before sending the next would add a whole round trip to the worker thread
+ * (and the event loop's turn to hear back) to every call behind it.
+ */
 export class GroupCommitWriter {
   readonly #write: (events: EventToStore[]) => Promise<void>;
+  readonly #inFlight = new Set<Promise<void>>();
   #queue: Waiting[] = [];
-  #inFlight: Promise<void> | undefined;
+  #scheduled = false;
 
   constructor(write: (events: EventToStore[]) => Promise<void>) {
     this.#write = write;
@@ -29,32 +41,41 @@ export class GroupCommitWriter {
   add(event: EventToStore): Promise<void> {
     return new Promise((resolve, reject) => {
       this.#queue.push({ event, resolve, reject });
-      this.#inFlight ??= this.#drain();
+      this.#schedule();
     });
   }
 
   /** Resolves when everything queued so far is written. */
   async idle(): Promise<void> {
-    while (this.#inFlight) await this.#inFlight;
+    while (this.#queue.length > 0 || this.#inFlight.size > 0) {
+      await (this.#inFlight.size > 0 ? Promise.allSettled([...this.#inFlight]) : nextTurn());
+    }
   }
 
-  async #drain(): Promise<void> {
-    // Before each batch, let the event loop read what has arrived (setImmediate runs
-    // after I/O): those calls' events join the batch. An SQLite commit is synchronous,
-    // so without this turn a batch would only ever hold one tick's worth of events.
-    for (;;) {
-      await nextTurn();
-      if (this.#queue.length === 0) break;
-      const batch = this.#queue;
-      this.#queue = [];
-      try {
-        await this.#write(batch.map((w) => w.event));
-        for (const waiting of batch) waiting.resolve();
-      } catch (error) {
-        for (const waiting of batch) waiting.reject(error);
-      }
-    }
-    this.#inFlight = undefined;
+  // The batch leaves on the next turn (setImmediate runs after I/O): the calls read
+  // from the sockets meanwhile join it.
+  #schedule(): void {
+    if (this.#scheduled || this.#inFlight.size >= MAX_IN_FLIGHT) return;
+    this.#scheduled = true;
+    setImmediate(() => {
+      this.#scheduled = false;
+      this.#send();
+    });
+  }
+
+  #send(): void {
+    if (this.#queue.length === 0) return;
+    const batch = this.#queue;
+    this.#queue = [];
+    const writing = this.#write(batch.map((w) => w.event)).then(
+      () => batch.forEach((waiting) => waiting.resolve()),
+      (error: unknown) => batch.forEach((waiting) => waiting.reject(error)),
+    );
+    this.#inFlight.add(writing);
+    void writing.finally(() => {
+      this.#inFlight.delete(writing);
+      if (this.#queue.length > 0) this.#schedule();
+    });
   }
 }
 
@@ -69,8 +90,19 @@ export function cloudTrailSubscriber(store: Store, defaultAccountId: string): Su
     durable: true,
     writer,
     receive(event: CallEvent) {
-      const record = toCloudTrailRecord(event, defaultAccountId);
-      return writer.add({ timeMs: event.eventTime.getTime(), username: usernameOf(event.principal), record });
+      const timeMs = event.eventTime.getTime();
+      const record = toCloudTrailRecord(event, defaultAccountId, timeOrderedEventId(timeMs));
+      return writer.add({ timeMs, username: usernameOf(event.principal), record });
     },
   };
+}
+
+/**
+ * A random UUID whose first 48 bits are the time in ms (UUID version 7): still a GUID
+ * as AWS's eventID is, and the log's index by event id grows at its end, as its time
+ * indexes do, instead of at a random page per event.
+ */
+export function timeOrderedEventId(timeMs: number): ReturnType<typeof randomUUID> {
+  const time = Math.max(0, Math.floor(timeMs)).toString(16).padStart(12, '0').slice(-12);
+  return `${time.slice(0, 8)}-${time.slice(8)}-7${randomUUID().slice(15)}` as ReturnType<typeof randomUUID>;
 }
