@@ -48,6 +48,13 @@ export function useAws(): AwsContext {
   return context;
 }
 
+/** Every item of every page a paginator yields. */
+export async function collectPages<P, T>(pages: AsyncIterable<P>, items: (page: P) => T[] | undefined): Promise<T[]> {
+  const all: T[] = [];
+  for await (const page of pages) all.push(...(items(page) ?? []));
+  return all;
+}
+
 /** "AccessDenied: User: ... is not authorized ..." from an SDK error (or any error). */
 export function errorText(error: unknown): string {
   if (error instanceof Error) return error.name && error.name !== 'Error' ? `${error.name}: ${error.message}` : error.message;

@@ -28,6 +28,10 @@ export interface CloudTrailRecord {
   [field: string]: unknown;
 }
 
+/**
+ * AWS's names of the policy types, as in its access-denied messages (the server's
+ * src/policy/explain.ts has the same words; this build cannot import server code).
+ */
 export const POLICY_TYPES: Record<string, string> = {
   identity: 'identity-based policy',
   resource: 'resource-based policy',

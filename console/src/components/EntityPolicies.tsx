@@ -1,11 +1,12 @@
 // The policies of a user, group or role: attached managed policies (attach, detach)
 // and inline policies (add, edit in the policy editor, delete).
-import { paginateListPolicies, type Policy } from '@aws-sdk/client-iam';
+import { paginateListPolicies, type AttachedPolicy } from '@aws-sdk/client-iam';
 import { useId, useState, type FormEvent } from 'react';
-import { useAws } from '../aws.ts';
+import { collectPages, useAws } from '../aws.ts';
 import { useAction, useLoad } from '../hooks.ts';
 import { ENTITY_POLICIES, type EntityKind } from '../iam-entities.ts';
 import { EXAMPLE_POLICY, PolicyEditor, type Validity } from './PolicyEditor.tsx';
+import { DataTable, Listing, type Column } from './DataTable.tsx';
 import { ConfirmButton, ErrorNote, Field, Panel } from './ui.tsx';
 
 export function EntityPolicies({ kind, name }: { kind: EntityKind; name: string }) {
@@ -17,6 +18,11 @@ export function EntityPolicies({ kind, name }: { kind: EntityKind; name: string 
   );
 }
 
+const ATTACHED_COLUMNS: Column<AttachedPolicy>[] = [
+  { header: 'Policy', cell: (policy) => policy.PolicyName },
+  { header: 'ARN', cell: (policy) => <code>{policy.PolicyArn}</code> },
+];
+
 function AttachedPolicies({ kind, name }: { kind: EntityKind; name: string }) {
   const { clients } = useAws();
   const ops = ENTITY_POLICIES[kind];
@@ -24,39 +30,24 @@ function AttachedPolicies({ kind, name }: { kind: EntityKind; name: string }) {
   const action = useAction();
   return (
     <Panel title="Permissions policies">
-      <ErrorNote error={attached.error ?? action.error} />
-      {attached.data && attached.data.length === 0 && <p className="muted">No managed policies attached.</p>}
-      {attached.data && attached.data.length > 0 && (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Policy</th>
-              <th scope="col">ARN</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {attached.data.map((policy) => (
-              <tr key={policy.PolicyArn}>
-                <td>{policy.PolicyName}</td>
-                <td>
-                  <code>{policy.PolicyArn}</code>
-                </td>
-                <td>
-                  <ConfirmButton
-                    label={`Detach ${policy.PolicyName}`}
-                    onConfirm={async () => {
-                      if (await action.run(() => ops.detach(clients.iam, name, policy.PolicyArn!))) attached.reload();
-                    }}
-                  />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <ErrorNote error={action.error} />
+      <Listing state={attached} what="policies" empty="No managed policies attached.">
+        {(rows) => (
+          <DataTable
+            rows={rows}
+            rowKey={(policy) => policy.PolicyArn!}
+            columns={ATTACHED_COLUMNS}
+            actions={(policy) => (
+              <ConfirmButton
+                label={`Detach ${policy.PolicyName}`}
+                onConfirm={async () => {
+                  if (await action.run(() => ops.detach(clients.iam, name, policy.PolicyArn!))) attached.reload();
+                }}
+              />
+            )}
+          />
+        )}
+      </Listing>
       <AttachPolicy
         onAttach={async (arn) => {
           await ops.attach(clients.iam, name, arn);
@@ -72,11 +63,10 @@ function AttachPolicy({ onAttach }: { onAttach: (policyArn: string) => Promise<v
   const { clients } = useAws();
   const id = useId();
   const [choice, setChoice] = useState('');
-  const policies = useLoad(async () => {
-    const all: Policy[] = [];
-    for await (const page of paginateListPolicies({ client: clients.iam, pageSize: 1000 }, { Scope: 'All' })) all.push(...(page.Policies ?? []));
-    return all;
-  }, [clients]);
+  const policies = useLoad(
+    () => collectPages(paginateListPolicies({ client: clients.iam, pageSize: 1000 }, { Scope: 'All' }), (page) => page.Policies),
+    [clients],
+  );
   const action = useAction();
 
   async function submit(event: FormEvent) {

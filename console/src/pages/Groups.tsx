@@ -12,9 +12,10 @@ import {
   type IAMClient,
 } from '@aws-sdk/client-iam';
 import { useState, type FormEvent } from 'react';
-import { useAws } from '../aws.ts';
+import { collectPages, useAws } from '../aws.ts';
 import { EntityPolicies } from '../components/EntityPolicies.tsx';
-import { ConfirmButton, ErrorNote, Field, formatTime, Loading, Page, Panel } from '../components/ui.tsx';
+import { DataTable, Listing, type Column } from '../components/DataTable.tsx';
+import { ConfirmButton, ErrorNote, Field, formatTime, Page, Panel } from '../components/ui.tsx';
 import { href, useAction, useLoad } from '../hooks.ts';
 import { removeAllPolicies } from '../iam-entities.ts';
 
@@ -25,13 +26,15 @@ async function deleteGroupCompletely(iam: IAMClient, groupName: string): Promise
   await iam.send(new DeleteGroupCommand({ GroupName: groupName }));
 }
 
+const GROUP_COLUMNS: Column<Group>[] = [
+  { header: 'Group name', cell: (group) => <a href={href('groups', group.GroupName!)}>{group.GroupName}</a> },
+  { header: 'Path', cell: (group) => group.Path },
+  { header: 'Created', cell: (group) => formatTime(group.CreateDate) },
+];
+
 export function Groups() {
   const { clients } = useAws();
-  const groups = useLoad(async () => {
-    const all: Group[] = [];
-    for await (const page of paginateListGroups({ client: clients.iam }, {})) all.push(...(page.Groups ?? []));
-    return all;
-  }, [clients]);
+  const groups = useLoad(() => collectPages(paginateListGroups({ client: clients.iam }, {}), (page) => page.Groups), [clients]);
   const [name, setName] = useState('');
   const action = useAction();
 
@@ -54,42 +57,24 @@ export function Groups() {
         </form>
       </Panel>
       <Panel title="All groups">
-        <ErrorNote error={action.error ?? groups.error} />
-        {groups.loading && !groups.data && <Loading what="groups" />}
-        {groups.data && groups.data.length === 0 && <p className="muted">No groups yet.</p>}
-        {groups.data && groups.data.length > 0 && (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Group name</th>
-                <th scope="col">Path</th>
-                <th scope="col">Created</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {groups.data.map((group) => (
-                <tr key={group.GroupId}>
-                  <td>
-                    <a href={href('groups', group.GroupName!)}>{group.GroupName}</a>
-                  </td>
-                  <td>{group.Path}</td>
-                  <td>{formatTime(group.CreateDate)}</td>
-                  <td>
-                    <ConfirmButton
-                      label={`Delete ${group.GroupName}`}
-                      onConfirm={async () => {
-                        if (await action.run(() => deleteGroupCompletely(clients.iam, group.GroupName!))) groups.reload();
-                      }}
-                    />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        <ErrorNote error={action.error} />
+        <Listing state={groups} what="groups" empty="No groups yet.">
+          {(rows) => (
+            <DataTable
+              rows={rows}
+              rowKey={(group) => group.GroupId!}
+              columns={GROUP_COLUMNS}
+              actions={(group) => (
+                <ConfirmButton
+                  label={`Delete ${group.GroupName}`}
+                  onConfirm={async () => {
+                    if (await action.run(() => deleteGroupCompletely(clients.iam, group.GroupName!))) groups.reload();
+                  }}
+                />
+              )}
+            />
+          )}
+        </Listing>
       </Panel>
     </Page>
   );

@@ -14,8 +14,9 @@ import {
   type KeyUsageType,
 } from '@aws-sdk/client-kms';
 import { useState, type FormEvent } from 'react';
-import { useAws } from '../aws.ts';
-import { ConfirmButton, ErrorNote, Field, formatTime, Loading, Page, Panel, Select } from '../components/ui.tsx';
+import { collectPages, useAws } from '../aws.ts';
+import { DataTable, Listing, type Column } from '../components/DataTable.tsx';
+import { ConfirmButton, ErrorNote, Field, formatTime, Page, Panel, Select } from '../components/ui.tsx';
 import { useAction, useLoad } from '../hooks.ts';
 
 const SPECS: { value: string; label: string; usage: KeyUsageType }[] = [
@@ -25,21 +26,49 @@ const SPECS: { value: string; label: string; usage: KeyUsageType }[] = [
   { value: 'HMAC_256', label: 'HMAC 256 (generate and verify MAC)', usage: 'GENERATE_VERIFY_MAC' },
 ];
 
+interface KeyRow {
+  metadata: KeyMetadata;
+  aliases: string[];
+}
+
+const KEY_COLUMNS: Column<KeyRow>[] = [
+  {
+    header: 'Key ID',
+    cell: ({ metadata: key }) => (
+      <>
+        <code>{key.KeyId}</code>
+        {key.Description && <div className="muted">{key.Description}</div>}
+      </>
+    ),
+  },
+  { header: 'Aliases', cell: ({ aliases }) => aliases.join(', ') || '—' },
+  { header: 'Spec', cell: ({ metadata }) => metadata.KeySpec },
+  {
+    header: 'State',
+    cell: ({ metadata: key }) => (
+      <>
+        {key.KeyState}
+        {key.DeletionDate && <div className="muted">deleted {formatTime(key.DeletionDate)}</div>}
+      </>
+    ),
+  },
+  { header: 'Manager', cell: ({ metadata }) => metadata.KeyManager },
+  { header: 'Created', cell: ({ metadata }) => formatTime(metadata.CreationDate) },
+];
+
 export function KmsKeys() {
   const { clients } = useAws();
   const keys = useLoad(async () => {
     const aliases = new Map<string, string[]>();
-    for await (const page of paginateListAliases({ client: clients.kms }, {})) {
-      for (const alias of page.Aliases ?? []) if (alias.TargetKeyId) aliases.set(alias.TargetKeyId, [...(aliases.get(alias.TargetKeyId) ?? []), alias.AliasName!]);
+    for (const alias of await collectPages(paginateListAliases({ client: clients.kms }, {}), (page) => page.Aliases)) {
+      if (alias.TargetKeyId) aliases.set(alias.TargetKeyId, [...(aliases.get(alias.TargetKeyId) ?? []), alias.AliasName!]);
     }
-    const all: { metadata: KeyMetadata; aliases: string[] }[] = [];
-    for await (const page of paginateListKeys({ client: clients.kms }, {})) {
-      for (const key of page.Keys ?? []) {
-        const { KeyMetadata } = await clients.kms.send(new DescribeKeyCommand({ KeyId: key.KeyId }));
-        all.push({ metadata: KeyMetadata!, aliases: aliases.get(key.KeyId!) ?? [] });
-      }
+    const rows: KeyRow[] = [];
+    for (const key of await collectPages(paginateListKeys({ client: clients.kms }, {}), (page) => page.Keys)) {
+      const { KeyMetadata } = await clients.kms.send(new DescribeKeyCommand({ KeyId: key.KeyId }));
+      rows.push({ metadata: KeyMetadata!, aliases: aliases.get(key.KeyId!) ?? [] });
     }
-    return all;
+    return rows;
   }, [clients]);
   const action = useAction();
   const change = async (work: () => Promise<unknown>) => {
@@ -50,67 +79,42 @@ export function KmsKeys() {
     <Page title="KMS keys">
       <CreateKey onCreated={keys.reload} />
       <Panel title="Keys">
-        <ErrorNote error={keys.error ?? action.error} />
-        {keys.loading && !keys.data && <Loading what="keys" />}
-        {keys.data && keys.data.length === 0 && <p className="muted">No keys in this region.</p>}
-        {keys.data && keys.data.length > 0 && (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Key ID</th>
-                <th scope="col">Aliases</th>
-                <th scope="col">Spec</th>
-                <th scope="col">State</th>
-                <th scope="col">Manager</th>
-                <th scope="col">Created</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {keys.data.map(({ metadata: key, aliases }) => (
-                <tr key={key.KeyId}>
-                  <td>
-                    <code>{key.KeyId}</code>
-                    {key.Description && <div className="muted">{key.Description}</div>}
-                  </td>
-                  <td>{aliases.join(', ') || '—'}</td>
-                  <td>{key.KeySpec}</td>
-                  <td>
-                    {key.KeyState}
-                    {key.DeletionDate && <div className="muted">deleted {formatTime(key.DeletionDate)}</div>}
-                  </td>
-                  <td>{key.KeyManager}</td>
-                  <td>{formatTime(key.CreationDate)}</td>
-                  <td className="actions">
-                    {key.KeyManager === 'CUSTOMER' && key.KeyState === 'Enabled' && (
+        <ErrorNote error={action.error} />
+        <Listing state={keys} what="keys" empty="No keys in this region.">
+          {(rows) => (
+            <DataTable
+              rows={rows}
+              rowKey={(row) => row.metadata.KeyId!}
+              columns={KEY_COLUMNS}
+              actions={({ metadata: key }) =>
+                key.KeyManager === 'CUSTOMER' && (
+                  <>
+                    {key.KeyState === 'Enabled' && (
                       <button type="button" onClick={() => change(() => clients.kms.send(new DisableKeyCommand({ KeyId: key.KeyId })))}>
                         Disable
                       </button>
                     )}
-                    {key.KeyManager === 'CUSTOMER' && key.KeyState === 'Disabled' && (
+                    {key.KeyState === 'Disabled' && (
                       <button type="button" onClick={() => change(() => clients.kms.send(new EnableKeyCommand({ KeyId: key.KeyId })))}>
                         Enable
                       </button>
                     )}
-                    {key.KeyManager === 'CUSTOMER' && key.KeyState === 'PendingDeletion' && (
+                    {key.KeyState === 'PendingDeletion' ? (
                       <button type="button" onClick={() => change(() => clients.kms.send(new CancelKeyDeletionCommand({ KeyId: key.KeyId })))}>
                         Cancel deletion
                       </button>
-                    )}
-                    {key.KeyManager === 'CUSTOMER' && key.KeyState !== 'PendingDeletion' && (
+                    ) : (
                       <ConfirmButton
                         label="Schedule deletion (30 days)"
                         onConfirm={() => change(() => clients.kms.send(new ScheduleKeyDeletionCommand({ KeyId: key.KeyId, PendingWindowInDays: 30 })))}
                       />
                     )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+                  </>
+                )
+              }
+            />
+          )}
+        </Listing>
       </Panel>
     </Page>
   );

@@ -18,10 +18,11 @@ import {
   type PolicyScopeType,
 } from '@aws-sdk/client-iam';
 import { useEffect, useState, type FormEvent } from 'react';
-import { useAws } from '../aws.ts';
+import { collectPages, useAws } from '../aws.ts';
+import { DataTable, Listing, type Column } from '../components/DataTable.tsx';
 import { prettyJson } from '../components/EntityPolicies.tsx';
 import { EXAMPLE_POLICY, PolicyEditor, type Validity } from '../components/PolicyEditor.tsx';
-import { ConfirmButton, ErrorNote, Field, formatTime, Loading, Page, Panel, Select } from '../components/ui.tsx';
+import { ConfirmButton, ErrorNote, Field, formatTime, Page, Panel, Select } from '../components/ui.tsx';
 import { href, useAction, useLoad } from '../hooks.ts';
 
 /** IAM keeps at most five versions of a policy. */
@@ -39,15 +40,20 @@ async function deletePolicyCompletely(iam: IAMClient, policyArn: string): Promis
   await iam.send(new DeletePolicyCommand({ PolicyArn: policyArn }));
 }
 
+const POLICY_COLUMNS: Column<Policy>[] = [
+  { header: 'Policy name', cell: (policy) => <a href={href('policies', policy.Arn!)}>{policy.PolicyName}</a> },
+  { header: 'Attachments', cell: (policy) => policy.AttachmentCount },
+  { header: 'Updated', cell: (policy) => formatTime(policy.UpdateDate) },
+];
+
 export function Policies() {
   const { clients } = useAws();
   const [scope, setScope] = useState<PolicyScopeType>('Local');
   const [filter, setFilter] = useState('');
-  const policies = useLoad(async () => {
-    const all: Policy[] = [];
-    for await (const page of paginateListPolicies({ client: clients.iam, pageSize: 1000 }, { Scope: scope })) all.push(...(page.Policies ?? []));
-    return all;
-  }, [clients, scope]);
+  const policies = useLoad(
+    () => collectPages(paginateListPolicies({ client: clients.iam, pageSize: 1000 }, { Scope: scope }), (page) => page.Policies),
+    [clients, scope],
+  );
   const action = useAction();
   const shown = (policies.data ?? []).filter((policy) => policy.PolicyName!.toLowerCase().includes(filter.trim().toLowerCase())).slice(0, 200);
 
@@ -67,44 +73,26 @@ export function Policies() {
           />
           <Field label="Filter by name" value={filter} onChange={setFilter} />
         </div>
-        <ErrorNote error={policies.error ?? action.error} />
-        {policies.loading && !policies.data && <Loading what="policies" />}
-        {policies.data && shown.length === 0 && <p className="muted">No policies.</p>}
-        {shown.length > 0 && (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Policy name</th>
-                <th scope="col">Attachments</th>
-                <th scope="col">Updated</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {shown.map((policy) => (
-                <tr key={policy.Arn}>
-                  <td>
-                    <a href={href('policies', policy.Arn!)}>{policy.PolicyName}</a>
-                  </td>
-                  <td>{policy.AttachmentCount}</td>
-                  <td>{formatTime(policy.UpdateDate)}</td>
-                  <td>
-                    {scope === 'Local' && (
-                      <ConfirmButton
-                        label={`Delete ${policy.PolicyName}`}
-                        onConfirm={async () => {
-                          if (await action.run(() => deletePolicyCompletely(clients.iam, policy.Arn!))) policies.reload();
-                        }}
-                      />
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        <ErrorNote error={action.error} />
+        <Listing state={{ ...policies, data: policies.data && shown }} what="policies" empty="No policies.">
+          {(rows) => (
+            <DataTable
+              rows={rows}
+              rowKey={(policy) => policy.Arn!}
+              columns={POLICY_COLUMNS}
+              actions={(policy) =>
+                scope === 'Local' && (
+                  <ConfirmButton
+                    label={`Delete ${policy.PolicyName}`}
+                    onConfirm={async () => {
+                      if (await action.run(() => deletePolicyCompletely(clients.iam, policy.Arn!))) policies.reload();
+                    }}
+                  />
+                )
+              }
+            />
+          )}
+        </Listing>
         {(policies.data?.length ?? 0) > shown.length && <p className="muted">Showing the first {shown.length} matches: filter to narrow.</p>}
       </Panel>
     </Page>

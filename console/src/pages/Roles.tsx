@@ -12,10 +12,11 @@ import {
   type Role,
 } from '@aws-sdk/client-iam';
 import { useEffect, useState, type FormEvent } from 'react';
-import { useAws } from '../aws.ts';
+import { collectPages, useAws } from '../aws.ts';
 import { EntityPolicies, prettyJson } from '../components/EntityPolicies.tsx';
 import { PolicyEditor } from '../components/PolicyEditor.tsx';
-import { ConfirmButton, ErrorNote, Field, formatTime, Loading, Page, Panel } from '../components/ui.tsx';
+import { DataTable, Listing, type Column } from '../components/DataTable.tsx';
+import { ConfirmButton, ErrorNote, Field, formatTime, Page, Panel } from '../components/ui.tsx';
 import { href, useAction, useLoad } from '../hooks.ts';
 import { removeAllPolicies } from '../iam-entities.ts';
 
@@ -36,13 +37,15 @@ async function deleteRoleCompletely(iam: IAMClient, roleName: string): Promise<v
   await iam.send(new DeleteRoleCommand({ RoleName: roleName }));
 }
 
+const ROLE_COLUMNS: Column<Role>[] = [
+  { header: 'Role name', cell: (role) => <a href={href('roles', role.RoleName!)}>{role.RoleName}</a> },
+  { header: 'Path', cell: (role) => role.Path },
+  { header: 'Created', cell: (role) => formatTime(role.CreateDate) },
+];
+
 export function Roles() {
   const { clients, session } = useAws();
-  const roles = useLoad(async () => {
-    const all: Role[] = [];
-    for await (const page of paginateListRoles({ client: clients.iam }, {})) all.push(...(page.Roles ?? []));
-    return all;
-  }, [clients]);
+  const roles = useLoad(() => collectPages(paginateListRoles({ client: clients.iam }, {}), (page) => page.Roles), [clients]);
   const [name, setName] = useState('');
   const [trust, setTrust] = useState(() => defaultTrustPolicy(session.identity.accountId));
   const action = useAction();
@@ -67,42 +70,24 @@ export function Roles() {
         </form>
       </Panel>
       <Panel title="All roles">
-        <ErrorNote error={action.error ?? roles.error} />
-        {roles.loading && !roles.data && <Loading what="roles" />}
-        {roles.data && roles.data.length === 0 && <p className="muted">No roles yet.</p>}
-        {roles.data && roles.data.length > 0 && (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Role name</th>
-                <th scope="col">Path</th>
-                <th scope="col">Created</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {roles.data.map((role) => (
-                <tr key={role.RoleId}>
-                  <td>
-                    <a href={href('roles', role.RoleName!)}>{role.RoleName}</a>
-                  </td>
-                  <td>{role.Path}</td>
-                  <td>{formatTime(role.CreateDate)}</td>
-                  <td>
-                    <ConfirmButton
-                      label={`Delete ${role.RoleName}`}
-                      onConfirm={async () => {
-                        if (await action.run(() => deleteRoleCompletely(clients.iam, role.RoleName!))) roles.reload();
-                      }}
-                    />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        <ErrorNote error={action.error} />
+        <Listing state={roles} what="roles" empty="No roles yet.">
+          {(rows) => (
+            <DataTable
+              rows={rows}
+              rowKey={(role) => role.RoleId!}
+              columns={ROLE_COLUMNS}
+              actions={(role) => (
+                <ConfirmButton
+                  label={`Delete ${role.RoleName}`}
+                  onConfirm={async () => {
+                    if (await action.run(() => deleteRoleCompletely(clients.iam, role.RoleName!))) roles.reload();
+                  }}
+                />
+              )}
+            />
+          )}
+        </Listing>
       </Panel>
     </Page>
   );

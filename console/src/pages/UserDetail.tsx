@@ -8,11 +8,13 @@ import {
   ListAccessKeysCommand,
   UpdateAccessKeyCommand,
   type AccessKey,
+  type AccessKeyMetadata,
 } from '@aws-sdk/client-iam';
 import { useState } from 'react';
 import { useAws } from '../aws.ts';
 import { EntityPolicies } from '../components/EntityPolicies.tsx';
-import { ConfirmButton, ErrorNote, formatTime, Loading, Notice, Page, Panel } from '../components/ui.tsx';
+import { DataTable, Listing, type Column } from '../components/DataTable.tsx';
+import { ConfirmButton, ErrorNote, formatTime, Notice, Page, Panel } from '../components/ui.tsx';
 import { href, useAction, useLoad } from '../hooks.ts';
 import { UserGroups } from './Groups.tsx';
 import { ConsolePassword, MfaDevices } from './UserCredentials.tsx';
@@ -52,6 +54,12 @@ export function UserDetail({ userName }: { userName: string }) {
   );
 }
 
+const ACCESS_KEY_COLUMNS: Column<AccessKeyMetadata>[] = [
+  { header: 'Access key ID', cell: (key) => <code>{key.AccessKeyId}</code> },
+  { header: 'Status', cell: (key) => key.Status },
+  { header: 'Created', cell: (key) => formatTime(key.CreateDate) },
+];
+
 function AccessKeys({ userName }: { userName: string }) {
   const { clients } = useAws();
   const keys = useLoad(
@@ -66,8 +74,7 @@ function AccessKeys({ userName }: { userName: string }) {
 
   return (
     <Panel title="Access keys">
-      <ErrorNote error={keys.error ?? action.error} />
-      {keys.loading && !keys.data && <Loading what="access keys" />}
+      <ErrorNote error={action.error} />
       {created && (
         <div className="secret" role="status">
           <p>
@@ -88,50 +95,35 @@ function AccessKeys({ userName }: { userName: string }) {
           </button>
         </div>
       )}
-      {keys.data && keys.data.length === 0 && <p className="muted">No access keys.</p>}
-      {keys.data && keys.data.length > 0 && (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Access key ID</th>
-              <th scope="col">Status</th>
-              <th scope="col">Created</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {keys.data.map((key) => (
-              <tr key={key.AccessKeyId}>
-                <td>
-                  <code>{key.AccessKeyId}</code>
-                </td>
-                <td>{key.Status}</td>
-                <td>{formatTime(key.CreateDate)}</td>
-                <td className="actions">
-                  <button
-                    type="button"
-                    onClick={() =>
-                      change(() =>
-                        clients.iam.send(
-                          new UpdateAccessKeyCommand({ UserName: userName, AccessKeyId: key.AccessKeyId, Status: key.Status === 'Active' ? 'Inactive' : 'Active' }),
-                        ),
-                      )
-                    }
-                  >
-                    {key.Status === 'Active' ? 'Deactivate' : 'Activate'}
-                  </button>
-                  <ConfirmButton
-                    label={`Delete ${key.AccessKeyId}`}
-                    onConfirm={() => change(() => clients.iam.send(new DeleteAccessKeyCommand({ UserName: userName, AccessKeyId: key.AccessKeyId })))}
-                  />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <Listing state={keys} what="access keys" empty="No access keys.">
+        {(rows) => (
+          <DataTable
+            rows={rows}
+            rowKey={(key) => key.AccessKeyId!}
+            columns={ACCESS_KEY_COLUMNS}
+            actions={(key) => (
+              <>
+                <button
+                  type="button"
+                  onClick={() =>
+                    change(() =>
+                      clients.iam.send(
+                        new UpdateAccessKeyCommand({ UserName: userName, AccessKeyId: key.AccessKeyId, Status: key.Status === 'Active' ? 'Inactive' : 'Active' }),
+                      ),
+                    )
+                  }
+                >
+                  {key.Status === 'Active' ? 'Deactivate' : 'Activate'}
+                </button>
+                <ConfirmButton
+                  label={`Delete ${key.AccessKeyId}`}
+                  onConfirm={() => change(() => clients.iam.send(new DeleteAccessKeyCommand({ UserName: userName, AccessKeyId: key.AccessKeyId })))}
+                />
+              </>
+            )}
+          />
+        )}
+      </Listing>
       <p>
         <button
           type="button"

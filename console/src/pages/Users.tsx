@@ -2,18 +2,22 @@
 // and deleting one with everything it holds.
 import { CreateLoginProfileCommand, CreateUserCommand, paginateListUsers, type User } from '@aws-sdk/client-iam';
 import { useState, type FormEvent } from 'react';
-import { useAws } from '../aws.ts';
-import { Checkbox, ConfirmButton, ErrorNote, Field, formatTime, Loading, Notice, Page, Panel } from '../components/ui.tsx';
+import { collectPages, useAws } from '../aws.ts';
+import { DataTable, Listing, type Column } from '../components/DataTable.tsx';
+import { Checkbox, ConfirmButton, ErrorNote, Field, formatTime, Notice, Page, Panel } from '../components/ui.tsx';
 import { href, useAction, useLoad } from '../hooks.ts';
 import { deleteUserCompletely } from '../iam-users.ts';
 
+const USER_COLUMNS: Column<User>[] = [
+  { header: 'User name', cell: (user) => <a href={href('users', user.UserName!)}>{user.UserName}</a> },
+  { header: 'Path', cell: (user) => user.Path },
+  { header: 'Created', cell: (user) => formatTime(user.CreateDate) },
+  { header: 'Password last used', cell: (user) => formatTime(user.PasswordLastUsed) },
+];
+
 export function Users() {
   const { clients } = useAws();
-  const users = useLoad(async () => {
-    const all: User[] = [];
-    for await (const page of paginateListUsers({ client: clients.iam }, {})) all.push(...(page.Users ?? []));
-    return all;
-  }, [clients]);
+  const users = useLoad(() => collectPages(paginateListUsers({ client: clients.iam }, {}), (page) => page.Users), [clients]);
   const action = useAction();
   const [done, setDone] = useState<string>();
 
@@ -35,39 +39,17 @@ export function Users() {
       />
       <Panel title="All users">
         {done && <Notice>{done}</Notice>}
-        <ErrorNote error={action.error ?? users.error} />
-        {users.loading && !users.data && <Loading what="users" />}
-        {users.data && users.data.length === 0 && <p className="muted">No IAM users yet.</p>}
-        {users.data && users.data.length > 0 && (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">User name</th>
-                <th scope="col">Path</th>
-                <th scope="col">Created</th>
-                <th scope="col">Password last used</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {users.data.map((user) => (
-                <tr key={user.UserId}>
-                  <td>
-                    <a href={href('users', user.UserName!)}>{user.UserName}</a>
-                  </td>
-                  <td>{user.Path}</td>
-                  <td>{formatTime(user.CreateDate)}</td>
-                  <td>{formatTime(user.PasswordLastUsed)}</td>
-                  <td>
-                    <ConfirmButton label={`Delete ${user.UserName}`} disabled={action.busy} onConfirm={() => remove(user.UserName!)} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        <ErrorNote error={action.error} />
+        <Listing state={users} what="users" empty="No IAM users yet.">
+          {(rows) => (
+            <DataTable
+              rows={rows}
+              rowKey={(user) => user.UserId!}
+              columns={USER_COLUMNS}
+              actions={(user) => <ConfirmButton label={`Delete ${user.UserName}`} disabled={action.busy} onConfirm={() => remove(user.UserName!)} />}
+            />
+          )}
+        </Listing>
       </Panel>
     </Page>
   );
