@@ -9,6 +9,7 @@
 // but named by no digest was added after delivery, and is reported INVALID: not listed in
 // any digest file (the AWS CLI only looks at the files digests name).
 import { readdir, readFile } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { METADATA_SUFFIX, sha256Hex, verifyDigest, type DigestDocument, type DigestLogFile } from './digests.ts';
 import { digestFileTime, folderPrefix, logFileTime, objectPath, type Destination } from './layout.ts';
@@ -281,11 +282,10 @@ function escape(text: string): string {
 
 /** Object keys under a key prefix of a bucket directory (none when it does not exist). */
 async function filesUnder(dataDir: string, bucket: string, prefix: string): Promise<string[]> {
+  const dir = objectPath(dataDir, bucket, prefix);
   try {
-    const entries = await readdir(objectPath(dataDir, bucket, prefix), { recursive: true, withFileTypes: true });
-    return entries
-      .filter((e) => e.isFile())
-      .map((e) => `${prefix}/${e.parentPath.slice(objectPath(dataDir, bucket, prefix).length + 1).split(/[\\/]/).filter(Boolean).concat(e.name).join('/')}`);
+    const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+    return entries.filter((e) => e.isFile()).map((e) => `${prefix}/${relative(dir, join(e.parentPath, e.name)).split(sep).join('/')}`);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
