@@ -1,6 +1,7 @@
 // AWS CloudTrail: every call that reaches Bulwark is recorded (recorder.ts), can be
 // looked up for 90 days (lookup.ts), and is delivered as log files by logging trails
-// (trails.ts, delivery.ts). Operations without a handler answer 501 (docs/cloudtrail.md).
+// (trails.ts, delivery.ts), with hourly signed digests where log file validation is on
+// (digest-delivery.ts). Operations without a handler answer 501 (README, CloudTrail).
 import type { Handlers } from '../handlers.ts';
 import type { RequestContext, ServiceDefinition, ServiceRuntime } from '../service.ts';
 import type { Store } from '../../store/store.ts';
