@@ -15,6 +15,7 @@ import {
   DescribeTrailsCommand,
   GetTrailCommand,
   GetTrailStatusCommand,
+  ListTrailsCommand,
   StartLoggingCommand,
   StopLoggingCommand,
 } from '@aws-sdk/client-cloudtrail';
@@ -108,7 +109,7 @@ describe('CloudTrail organization trails', () => {
     assert.deepEqual(objects(`AWSLogs/${TEST_ACCOUNT}/`), [], 'nothing in the single-account layout');
   });
 
-  it('a member account sees the organization trail but cannot change it, nor make one: NotOrganizationMasterAccountException', async () => {
+  it('a member account sees the organization trail (DescribeTrails, ListTrails, GetTrail) but cannot change it, nor make one: NotOrganizationMasterAccountException', async () => {
     const memberTrail = new CloudTrailClient({ endpoint: server.url, region: REGION, credentials: memberCredentials });
     try {
       const { trailList } = await memberTrail.send(new DescribeTrailsCommand({}));
@@ -116,6 +117,7 @@ describe('CloudTrail organization trails', () => {
         trailList!.map((t) => [t.TrailARN, t.IsOrganizationTrail]),
         [[TRAIL_ARN, true]],
       );
+      assert.deepEqual((await memberTrail.send(new ListTrailsCommand({}))).Trails, [{ TrailARN: TRAIL_ARN, Name: 'org-trail', HomeRegion: REGION }]);
       assert.equal((await memberTrail.send(new GetTrailCommand({ Name: 'org-trail' }))).Trail!.TrailARN, TRAIL_ARN);
       assert.equal((await memberTrail.send(new GetTrailStatusCommand({ Name: TRAIL_ARN }))).IsLogging, true);
       const stop = await failure(memberTrail.send(new StopLoggingCommand({ Name: TRAIL_ARN })));

@@ -279,10 +279,16 @@ export function trailHandlers(flush: FlushDelivery): Handlers<Operations> {
     async ListTrails(input, context) {
       const accountId = context.principal.accountId;
       const after = input.NextToken === undefined ? undefined : decodeToken(input.NextToken, accountId, 'InvalidTokenException', 'Invalid token.');
-      const page = await context.store.list<TrailRecord>(TRAILS, { prefix: `${accountId}/`, limit: LIST_TRAILS_PAGE, ...(after && { after }) });
+      // The account's trails and, in a member account, its organization's trails: a few hundred at most, paged by ARN.
+      const own = (await context.store.list<TrailRecord>(TRAILS, { prefix: `${accountId}/` })).items.map((i) => i.value);
+      const all = [...own, ...(await organizationTrailsSeenBy(context.store, accountId))]
+        .map((t) => ({ TrailARN: trailArn(t), Name: t.name, HomeRegion: t.homeRegion }))
+        .sort((a, b) => (a.TrailARN < b.TrailARN ? -1 : 1));
+      const rest = after === undefined ? all : all.filter((t) => t.TrailARN > after);
+      const page = rest.slice(0, LIST_TRAILS_PAGE);
       return {
-        Trails: page.items.map(({ value: t }) => ({ TrailARN: trailArn(t), Name: t.name, HomeRegion: t.homeRegion })),
-        ...(page.next && { NextToken: encodeToken(page.next, accountId) }),
+        Trails: page,
+        ...(rest.length > page.length && { NextToken: encodeToken(page.at(-1)!.TrailARN, accountId) }),
       };
     },
 
