@@ -170,6 +170,20 @@ describe('the console in headless Chromium', { skip: NO_BROWSER }, () => {
     await page.getByRole('button', { name: 'Create an organization' }).click();
     await page.locator('.tree-node.root').waitFor();
     await page.locator('.tree-node.account').filter({ hasText: TEST_ACCOUNT }).waitFor();
+    await page.getByRole('button', { name: 'Enable service control policies' }).click();
+    await page.locator('.tree-node.root').filter({ hasText: 'FullAWSAccess' }).waitFor();
+    await page.getByLabel('OU name').fill('Engineering');
+    await page.getByRole('button', { name: 'Create OU' }).click();
+    const ou = page.locator('.tree-node.ou').filter({ hasText: 'Engineering' });
+    await ou.waitFor();
+    await page.getByLabel('SCP name').fill('NoKmsDeletion');
+    await page.getByLabel('SCP document').fill('{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "kms:ScheduleKeyDeletion", "Resource": "*"}]}');
+    await page.getByRole('button', { name: 'Create SCP' }).click();
+    await page.getByLabel('Service control policy').locator('option', { hasText: 'NoKmsDeletion' }).waitFor({ state: 'attached' });
+    await page.getByLabel('Service control policy').selectOption({ label: 'NoKmsDeletion' });
+    await page.getByLabel('Attach to').selectOption({ label: '\u00a0\u00a0Engineering' });
+    await page.getByRole('button', { name: 'Attach policy' }).click();
+    await ou.filter({ hasText: 'NoKmsDeletion' }).waitFor();
     await shot('13-organization');
   });
 
