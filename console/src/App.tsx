@@ -7,6 +7,7 @@ import { CredentialReport } from './pages/CredentialReport.tsx';
 import { Dashboard } from './pages/Dashboard.tsx';
 import { EventHistory } from './pages/EventHistory.tsx';
 import { GroupDetail, Groups } from './pages/Groups.tsx';
+import { KmsKeyDetail } from './pages/KmsKeyDetail.tsx';
 import { KmsKeys } from './pages/KmsKeys.tsx';
 import { Organizations } from './pages/Organizations.tsx';
 import { Policies, PolicyDetail } from './pages/Policies.tsx';
@@ -129,7 +130,7 @@ function pageFor([page, ...rest]: string[]): ReactNode {
     case 'organization':
       return <Organizations />;
     case 'kms':
-      return <KmsKeys />;
+      return rest[0] ? <KmsKeyDetail key={rest[0]} keyId={rest[0]} /> : <KmsKeys />;
     default:
       return <p>No such page.</p>;
   }

@@ -194,6 +194,14 @@ describe('the console in headless Chromium', { skip: NO_BROWSER }, () => {
     await page.getByRole('button', { name: 'Create key' }).click();
     await page.getByText('console test key').waitFor();
     await shot('14-kms-keys');
+    await page.locator('table a').first().click();
+    await page.getByLabel('New alias').fill('alias/console-test');
+    await page.getByRole('button', { name: 'Create alias' }).click();
+    await page.getByText('alias/console-test').first().waitFor();
+    await page.getByRole('button', { name: 'Turn rotation on' }).click();
+    await page.getByRole('button', { name: 'Turn rotation off' }).waitFor();
+    assert.match(await page.getByLabel('Key policy document').inputValue(), /"kms:\*"/);
+    await shot('14-kms-key');
   });
 
   it(`renders a hostile user name (${HOSTILE}) as text, never as HTML`, async () => {

@@ -56,7 +56,7 @@ export function PolicyEditor({
     }
     if (!checkWithIam) {
       setValidity('valid');
-      setMessage('Valid JSON. IAM checks the rest of the grammar when you save.');
+      setMessage('Valid JSON. The service checks the rest of the grammar when you save.');
       onValidity?.('valid');
       return;
     }

@@ -17,7 +17,7 @@ import { useState, type FormEvent } from 'react';
 import { collectPages, useAws } from '../aws.ts';
 import { DataTable, Listing, type Column } from '../components/DataTable.tsx';
 import { ConfirmButton, ErrorNote, Field, formatTime, Page, Panel, Select } from '../components/ui.tsx';
-import { useAction, useLoad } from '../hooks.ts';
+import { href, useAction, useLoad } from '../hooks.ts';
 
 const SPECS: { value: string; label: string; usage: KeyUsageType }[] = [
   { value: 'SYMMETRIC_DEFAULT', label: 'Symmetric (encrypt and decrypt)', usage: 'ENCRYPT_DECRYPT' },
@@ -36,7 +36,9 @@ const KEY_COLUMNS: Column<KeyRow>[] = [
     header: 'Key ID',
     cell: ({ metadata: key }) => (
       <>
-        <code>{key.KeyId}</code>
+        <a href={href('kms', key.KeyId!)}>
+          <code>{key.KeyId}</code>
+        </a>
         {key.Description && <div className="muted">{key.Description}</div>}
       </>
     ),
