@@ -8,6 +8,7 @@ import type { ContextValue } from '../../policy/index.ts';
 import { delegable, delegableChange, DELEGABLE_POLICY_ACTIONS, DELEGABLE_READ_ACTIONS, resourcePolicyResource } from './resource-policy.ts';
 import { handshakeArnOf } from './handshake-records.ts';
 import { resourcePolicyArn } from './records.ts';
+import { transferArnOf } from './responsibility-transfers.ts';
 import { arnOf, findPolicy, organizationOf, targetKind } from './shared.ts';
 
 type Input = Record<string, unknown>;
@@ -104,6 +105,11 @@ const describeEffectivePolicy: AccessDeclaration = async (input, context) => {
   return (own ? declaration : delegable(declaration))(input, context);
 };
 
+/** organizations:<operation> on the responsibility transfer Id names, as the caller sees it. */
+const onTransfer = (operation: string): AccessDeclaration => async (input, context) => [
+  { action: `organizations:${operation}`, resource: await transferArnOf(context, input.Id) },
+];
+
 /** The organization's resource policy, by ARN once it exists. */
 const onResourcePolicy = (operation: string, withTags = false): AccessDeclaration => async (input, context) => [
   {
@@ -179,6 +185,13 @@ export const organizationsAccess: Record<string, AccessDeclaration> = {
   DescribeResourcePolicy: onResourcePolicy('DescribeResourcePolicy'),
   DeleteResourcePolicy: onResourcePolicy('DeleteResourcePolicy'),
   CreateGovCloudAccount: withRequestTags('CreateGovCloudAccount'),
+
+  InviteOrganizationToTransferResponsibility: withRequestTags('InviteOrganizationToTransferResponsibility'),
+  DescribeResponsibilityTransfer: onTransfer('DescribeResponsibilityTransfer'),
+  ListInboundResponsibilityTransfers: anyResource('ListInboundResponsibilityTransfers'),
+  ListOutboundResponsibilityTransfers: anyResource('ListOutboundResponsibilityTransfers'),
+  UpdateResponsibilityTransfer: onTransfer('UpdateResponsibilityTransfer'),
+  TerminateResponsibilityTransfer: onTransfer('TerminateResponsibilityTransfer'),
 };
 
 // Members named in the delegation policy reach the read-only operations through it.

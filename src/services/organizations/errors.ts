@@ -78,6 +78,15 @@ export const effectivePolicyNotFound = error(
   'EffectivePolicyNotFoundException',
   "If you ran this action on the management account, this policy type is not enabled. If you ran the action on a member account, the account doesn't have an effective policy of this type. Contact the administrator of your organization about attaching a policy of this type to the account.",
 );
+export const responsibilityTransferNotFound = error('ResponsibilityTransferNotFoundException', "We can't find a transfer that you specified.");
+export const responsibilityTransferAlreadyInStatus = error(
+  'ResponsibilityTransferAlreadyInStatusException',
+  'The responsibility transfer is already in the status that you specified.',
+);
+export const invalidResponsibilityTransferTransition = error(
+  'InvalidResponsibilityTransferTransitionException',
+  "The responsibility transfer can't transition to the requested state because it's not in a valid state for this operation.",
+);
 export const resourcePolicyNotFound = error(
   'ResourcePolicyNotFoundException',
   "We can't find a resource policy request with the parameter that you specified.",

@@ -19,7 +19,7 @@ export const HANDSHAKE_COLLECTIONS = {
   byRecipient: 'organizations.handshakes-by-recipient',
 } as const;
 
-export type HandshakeAction = 'INVITE' | 'ENABLE_ALL_FEATURES' | 'APPROVE_ALL_FEATURES';
+export type HandshakeAction = 'INVITE' | 'ENABLE_ALL_FEATURES' | 'APPROVE_ALL_FEATURES' | 'TRANSFER_RESPONSIBILITY';
 export type HandshakeState = 'REQUESTED' | 'OPEN' | 'CANCELED' | 'ACCEPTED' | 'DECLINED' | 'EXPIRED';
 export type PartyType = 'ACCOUNT' | 'ORGANIZATION' | 'EMAIL';
 

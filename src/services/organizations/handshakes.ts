@@ -5,7 +5,8 @@
 // The management account sends; the recipient answers with its own credentials. An
 // invitation names an account id or an email address; accepting it makes the account a
 // member in the root, joined by INVITED. The ENABLE_ALL_FEATURES handshake and its
-// APPROVE_ALL_FEATURES children are in all-features.ts.
+// APPROVE_ALL_FEATURES children are in all-features.ts, TRANSFER_RESPONSIBILITY in
+// responsibility-transfers.ts.
 import type { Documents } from '../../store/store.ts';
 import type { RequestContext } from '../service.ts';
 import { answerAllFeatures } from './all-features.ts';
@@ -38,6 +39,7 @@ import {
 import { attachDefaultPolicies } from './organization.ts';
 import { ORG_COLLECTIONS, type MembershipRecord, type OrganizationRecord, type Tag } from './records.ts';
 import { assertManagementAccount, callerOrganization, managedOrganization, page } from './shared.ts';
+import { acceptTransfer } from './transfer-records.ts';
 import { forgetStandalone, hasKnownEmail, identityOf, ownerOfEmail } from './standalone-accounts.ts';
 import { MAX_TAGS } from './tags.ts';
 
@@ -123,7 +125,9 @@ async function respond(context: RequestContext, handshakeId: string, state: 'ACC
     assertPending(handshake, state, now);
     closeHandshake(handshake, state, now);
     await saveHandshake(tx, handshake);
-    if (handshake.action !== 'INVITE') await answerAllFeatures(tx, handshake, now);
+    if (handshake.action === 'TRANSFER_RESPONSIBILITY') {
+      if (state === 'ACCEPTED') await acceptTransfer(tx, handshake, accountId, now);
+    } else if (handshake.action !== 'INVITE') await answerAllFeatures(tx, handshake, now);
     else if (state === 'ACCEPTED') await join(tx, handshake, accountId, now);
     return handshake;
   });

@@ -2,9 +2,9 @@
 // makes the account and its OrganizationAccountAccessRole), policies and their
 // attachments, and tags; handshakes (invitations, enabling all features); removing,
 // leaving and closing accounts; trusted service access, delegated administrators,
-// effective management policies and the resource-based delegation policy.
-// organizationPolicies() (enforcement.ts) gives the policy engine the SCPs and RCPs
-// that apply to an account.
+// effective management policies, the resource-based delegation policy and billing
+// responsibility transfers. organizationPolicies() (enforcement.ts) gives the policy
+// engine the SCPs and RCPs that apply to an account.
 import type { OperationHandler, ServiceDefinition } from '../service.ts';
 import { organizationsAccess } from './access.ts';
 import { accountLifecycleHandlers } from './account-lifecycle.ts';
@@ -17,6 +17,7 @@ import { handshakeHandlers } from './handshakes.ts';
 import { organizationHandlers } from './organization.ts';
 import { policyHandlers } from './policies.ts';
 import { resourcePolicyHandlers } from './resource-policy.ts';
+import { responsibilityTransferHandlers } from './responsibility-transfers.ts';
 import { serviceAccessHandlers } from './service-access.ts';
 import { tagHandlers } from './tags.ts';
 import { unitHandlers } from './units.ts';
@@ -34,6 +35,7 @@ export const organizationsHandlers: Record<string, OperationHandler> = {
   ...effectivePolicyHandlers,
   ...resourcePolicyHandlers,
   ...govCloudHandlers,
+  ...responsibilityTransferHandlers,
   ...handshakeHandlers,
   ...allFeaturesHandlers,
   ...accountLifecycleHandlers,
