@@ -28,6 +28,8 @@ export interface CallEvent {
   accessKeyId?: string;
   /** The caller's credentials were temporary (a session token came with them). */
   sessionCredentials: boolean;
+  /** Those temporary credentials were issued after an MFA check (GetSessionToken with a code, a console sign-in with MFA). */
+  mfaAuthenticated?: boolean;
   sourceIp?: string;
   userAgent?: string;
   /** The operation's input as parsed (typed values); absent when it could not be parsed. */

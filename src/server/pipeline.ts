@@ -45,6 +45,7 @@ interface CallRecord {
   principal?: Principal;
   accessKeyId?: string;
   sessionCredentials?: boolean;
+  mfaAuthenticated?: boolean;
   input?: Record<string, unknown>;
   output?: unknown;
   status: number;
@@ -111,6 +112,7 @@ export class Pipeline {
       record.principal = auth.principal;
       record.accessKeyId = auth.accessKeyId;
       record.sessionCredentials = auth.credential?.sessionToken !== undefined;
+      record.mfaAuthenticated = auth.credential?.mfaAuthenticated ?? false;
       record.region = auth.region ?? settings.region;
       if (!operation) throw unknownOperation;
 
@@ -223,6 +225,7 @@ function callEvent(record: CallRecord, request: HttpRequest): CallEvent {
     principal: record.principal,
     accessKeyId: record.accessKeyId,
     sessionCredentials: record.sessionCredentials ?? false,
+    mfaAuthenticated: record.mfaAuthenticated ?? false,
     sourceIp: request.remoteAddress,
     userAgent: request.headers['user-agent'],
     input: record.input,

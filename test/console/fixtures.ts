@@ -82,11 +82,13 @@ export async function enableMfa(server: RunningServer, userName: string): Promis
   return () => hotp(seed, step());
 }
 
-/** The account's ConsoleLogin records, newest first (CloudTrail's own JSON). */
-export async function consoleLogins(server: RunningServer): Promise<Record<string, any>[]> {
+/** The account's records of one event name, newest first (CloudTrail's own JSON), looked up as root. */
+export async function recordsOf(server: RunningServer, eventName: string): Promise<Record<string, any>[]> {
   const cloudtrail = new CloudTrailClient({ endpoint: server.url, region: TEST_REGION, credentials: DUMMY_CREDENTIALS });
-  const { Events } = await cloudtrail.send(
-    new LookupEventsCommand({ LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'ConsoleLogin' }] }),
-  );
+  const { Events } = await cloudtrail.send(new LookupEventsCommand({ LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: eventName }] }));
   return (Events ?? []).map((event) => JSON.parse(event.CloudTrailEvent!));
+}
+
+export function consoleLogins(server: RunningServer): Promise<Record<string, any>[]> {
+  return recordsOf(server, 'ConsoleLogin');
 }

@@ -14,14 +14,18 @@ import { UpdateAccountPasswordPolicyCommand } from '@aws-sdk/client-iam';
 import type { RunningServer } from '../../src/server/server.ts';
 import { LOCKOUT_MS, MAX_FAILURES, SIGN_IN_MESSAGES } from '../../src/server/console-signin.ts';
 import { startTestServer, TEST_ACCOUNT, TEST_REGION } from '../helpers/server.ts';
-import { consoleLogins, consoleUser, enableMfa, iamAsRoot, postJson, signIn, startConsoleServer, type Credentials } from './fixtures.ts';
+import { consoleLogins, consoleUser, enableMfa, iamAsRoot, postJson, recordsOf, signIn, startConsoleServer, type Credentials } from './fixtures.ts';
 
 const run = promisify(execFile);
 const PASSWORD = 'Correct-Horse-7';
 
-function callerIdentity(server: RunningServer, { accessKeyId, secretAccessKey, sessionToken }: Credentials) {
-  const credentials = { accessKeyId, secretAccessKey, sessionToken };
-  return new STSClient({ endpoint: server.url, region: TEST_REGION, credentials }).send(new GetCallerIdentityCommand({}));
+/** The keys alone (the SDK would read an ISO `expiration` string as a Date). */
+function sessionKeys({ accessKeyId, secretAccessKey, sessionToken }: Credentials): Credentials {
+  return { accessKeyId, secretAccessKey, sessionToken };
+}
+
+function callerIdentity(server: RunningServer, credentials: Credentials) {
+  return new STSClient({ endpoint: server.url, region: TEST_REGION, credentials: sessionKeys(credentials) }).send(new GetCallerIdentityCommand({}));
 }
 
 describe('console sign-in', () => {
@@ -79,6 +83,10 @@ describe('console sign-in', () => {
     const [event] = await consoleLogins(server);
     assert.deepEqual(event.responseElements, { ConsoleLogin: 'Success' });
     assert.equal(event.additionalEventData.MFAUsed, 'Yes');
+    // The session's own calls are recorded as MFA-authenticated.
+    const [call] = await recordsOf(server, 'GetCallerIdentity');
+    assert.equal(call.userIdentity.userName, 'with-mfa');
+    assert.equal(call.userIdentity.sessionContext.attributes.mfaAuthenticated, 'true');
   });
 
   it(`locks a name out after ${MAX_FAILURES} failures, even for the right password, until the lockout ends`, async () => {

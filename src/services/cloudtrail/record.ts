@@ -156,7 +156,9 @@ export function userIdentityOf(event: CallEvent): UserIdentity {
       });
       // Session credentials of a user (sts:GetSessionToken) carry their session's attributes.
       if (event.sessionCredentials && principal.sessionIssuedAt) {
-        identity.sessionContext = { attributes: { creationDate: isoSeconds(new Date(principal.sessionIssuedAt)), mfaAuthenticated: 'false' } };
+        identity.sessionContext = {
+          attributes: { creationDate: isoSeconds(new Date(principal.sessionIssuedAt)), mfaAuthenticated: String(event.mfaAuthenticated ?? false) },
+        };
       }
       return identity;
     }
