@@ -2,11 +2,12 @@
 // JavaScript v3: trusted access and a delegated administrator that can read the
 // organization, a resource-based delegation policy that opens chosen read-only actions
 // to another member (evaluated as cross-account access) or the management of one policy
-// type, and effective policies.
+// type, effective policies, and a billing transfer between two organizations.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
 import {
+  AcceptHandshakeCommand,
   AccountAlreadyRegisteredException,
   AttachPolicyCommand,
   ConstraintViolationException,
@@ -23,15 +24,20 @@ import {
   EnableAWSServiceAccessCommand,
   EnablePolicyTypeCommand,
   InvalidInputException,
+  InviteOrganizationToTransferResponsibilityCommand,
   ListAccountsCommand,
   ListAWSServiceAccessForOrganizationCommand,
   ListDelegatedAdministratorsCommand,
   ListDelegatedServicesForAccountCommand,
+  ListHandshakesForAccountCommand,
+  ListInboundResponsibilityTransfersCommand,
+  ListOutboundResponsibilityTransfersCommand,
   ListRootsCommand,
   MoveAccountCommand,
   OrganizationsClient,
   PutResourcePolicyCommand,
   RegisterDelegatedAdministratorCommand,
+  TerminateResponsibilityTransferCommand,
 } from '@aws-sdk/client-organizations';
 import type { RunningServer } from '../../src/server/server.ts';
 import { DUMMY_CREDENTIALS, startTestServer, TEST_ACCOUNT } from '../helpers/server.ts';
@@ -167,6 +173,35 @@ describe('Organizations administration with the AWS SDK for JavaScript v3', () =
     const { EffectivePolicy } = await organizations.send(new DescribeEffectivePolicyCommand({ PolicyType: 'BACKUP_POLICY', TargetId: workloadId }));
     assert.deepEqual(JSON.parse(EffectivePolicy!.PolicyContent!), { plans: { daily: { regions: ['us-east-1'] } } });
     await organizations.send(new DeleteResourcePolicyCommand({}));
+  });
+
+  it('a billing transfer between two organizations: invited, accepted by the other management account, withdrawn', async () => {
+    const otherManagement = '210987654321';
+    const other = rootOf(otherManagement);
+    await other.send(new CreateOrganizationCommand({}));
+    const now = new Date();
+    const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 2, 1));
+    const { Handshake } = await organizations.send(
+      new InviteOrganizationToTransferResponsibilityCommand({
+        Type: 'BILLING',
+        Target: { Id: otherManagement, Type: 'ACCOUNT' },
+        StartTimestamp: start,
+        SourceName: 'partner',
+      }),
+    );
+    assert.equal(Handshake?.Action, 'TRANSFER_RESPONSIBILITY');
+    const received = await other.send(new ListHandshakesForAccountCommand({}));
+    assert.deepEqual(received.Handshakes?.map((handshake) => handshake.Id), [Handshake!.Id]);
+    await other.send(new AcceptHandshakeCommand({ HandshakeId: Handshake!.Id! }));
+
+    const inbound = (await organizations.send(new ListInboundResponsibilityTransfersCommand({ Type: 'BILLING' }))).ResponsibilityTransfers!;
+    assert.deepEqual(inbound.map((transfer) => [transfer.Status, transfer.Source?.ManagementAccountId]), [['ACCEPTED', otherManagement]]);
+    assert.equal(inbound[0]!.StartTimestamp?.toISOString(), start.toISOString());
+    const outbound = (await other.send(new ListOutboundResponsibilityTransfersCommand({ Type: 'BILLING' }))).ResponsibilityTransfers!;
+    assert.match(outbound[0]!.Arn!, new RegExp(`^arn:aws:organizations::${otherManagement}:transfer/o-[a-z0-9]{10}/billing/outbound/rt-`));
+    const { ResponsibilityTransfer } = await other.send(new TerminateResponsibilityTransferCommand({ Id: outbound[0]!.Id! }));
+    assert.equal(ResponsibilityTransfer?.Status, 'WITHDRAWN');
+    assert.ok(ResponsibilityTransfer?.EndTimestamp instanceof Date);
   });
 
   it('effective tag policies merge the root, OU and account policies; a member reads its own', async () => {
