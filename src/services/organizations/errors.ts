@@ -118,6 +118,8 @@ const CONSTRAINT_MESSAGES = {
   POLICY_TYPE_ENABLED_FOR_THIS_SERVICE:
     'You attempted to disable service access before you disabled the policy type (for example, SECURITYHUB_POLICY). To complete this operation, you must first disable the policy type.',
   CANNOT_REGISTER_SUSPENDED_ACCOUNT_AS_DELEGATED_ADMINISTRATOR: 'You cannot register a suspended account as a delegated administrator.',
+  ACTIVE_RESPONSIBILITY_TRANSFER_PROCESS:
+    'You cannot delete organization due to an ongoing responsibility transfer process. For example, a pending invitation or an in-progress transfer. To delete the organization, you must resolve the current transfer process.',
   MASTER_ACCOUNT_NOT_GOVCLOUD_ENABLED:
     'To complete this operation, the management account must have an associated account in the AWS GovCloud (US-West) Region. For more information, see AWS Organizations in the AWS GovCloud User Guide.',
   CANNOT_REMOVE_DELEGATED_ADMINISTRATOR_FROM_ORG:

@@ -3,6 +3,7 @@
 import type { RequestContext } from '../service.ts';
 import {
   alreadyInOrganization,
+  constraintViolation,
   organizationNotEmpty,
   policyTypeAlreadyEnabled,
   policyTypeNotAvailable,
@@ -28,6 +29,7 @@ import {
 } from './records.ts';
 import { forgetStandalone, identityOf, rememberStandalone } from './standalone-accounts.ts';
 import { cancelPendingHandshakes } from './handshake-records.ts';
+import { hasOngoingTransfer } from './transfer-records.ts';
 
 /** Attaches the AWS managed policy of each enabled type that has one (FullAWSAccess, RCPFullAWSAccess). */
 export function attachDefaultPolicies(org: OrganizationRecord, targetId: string): void {
@@ -91,6 +93,7 @@ export const organizationHandlers = {
       const org = await callerOrganization(tx, context);
       assertManagementAccount(org, context);
       if (Object.keys(org.accounts).length > 1) throw organizationNotEmpty();
+      if (await hasOngoingTransfer(tx, org, context.now)) throw constraintViolation('ACTIVE_RESPONSIBILITY_TRANSFER_PROCESS');
       await cancelPendingHandshakes(tx, org.id, context.now);
       await tx.delete(ORG_COLLECTIONS.organizations, org.id);
       await tx.delete(ORG_COLLECTIONS.members, org.managementAccountId);

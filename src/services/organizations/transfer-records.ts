@@ -122,3 +122,21 @@ export async function acceptTransfer(tx: Documents, handshake: HandshakeRecord, 
   await tx.put(TRANSFER_COLLECTIONS.transfers, transfer.id, transfer);
 }
 
+
+/**
+ * Whether an organization takes part in a transfer that is not over: an invitation
+ * waiting for an answer, or a transfer accepted and not yet ended.
+ */
+export async function hasOngoingTransfer(docs: Documents, org: OrganizationRecord, now: Date): Promise<boolean> {
+  const transfers = [
+    ...(await listIndexed(docs, TRANSFER_COLLECTIONS.inbound, org.id)),
+    ...(await listIndexed(docs, TRANSFER_COLLECTIONS.outbound, org.managementAccountId)),
+    ...(await listIndexed(docs, TRANSFER_COLLECTIONS.outbound, org.managementAccountEmail.toLowerCase())),
+  ];
+  for (const transfer of transfers) {
+    const status = await statusOf(docs, transfer, now);
+    if (status === 'REQUESTED' || status === 'ACCEPTED') return true;
+    if (status === 'WITHDRAWN' && Date.parse(transfer.endTimestamp!) > now.getTime()) return true;
+  }
+  return false;
+}

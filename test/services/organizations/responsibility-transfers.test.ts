@@ -112,6 +112,13 @@ describe('Organizations: billing responsibility transfers', () => {
     await rejects(callAt(store, late, 'AcceptHandshake', { HandshakeId: unanswered.handshakeId }, OUTSIDER), 'InvalidHandshakeTransitionException');
   });
 
+  it('an organization in a transfer not over cannot be deleted: ConstraintViolationException ACTIVE_RESPONSIBILITY_TRANSFER_PROCESS', async () => {
+    const { handshakeId } = await invited();
+    await rejects(call(store, 'DeleteOrganization', {}, OUTSIDER), 'ConstraintViolationException', 'ACTIVE_RESPONSIBILITY_TRANSFER_PROCESS');
+    await call(store, 'DeclineHandshake', { HandshakeId: handshakeId }, OUTSIDER);
+    await call(store, 'DeleteOrganization', {}, OUTSIDER);
+  });
+
   it('TerminateResponsibilityTransfer withdraws an accepted transfer at the end of a month; again: ResponsibilityTransferAlreadyInStatusException', async () => {
     const pending = await invited();
     await rejects(call(store, 'TerminateResponsibilityTransfer', { Id: pending.transferId }), 'InvalidResponsibilityTransferTransitionException');
