@@ -9,6 +9,7 @@ import { isAwsAlias } from './aws-managed.ts';
 import { parseCiphertextBlob, parseKeyRef, isMultiRegionKeyId } from './crypto/index.ts';
 import { grantByToken, grantsOfKey, grantStatement } from './grants.ts';
 import { findRequestKey, locateKey, type KeyLocation } from './keys.ts';
+import { recipientConditionKeys } from './recipient.ts';
 import { aliasArn, keyArn, type GrantRecord, type KeyRecord } from './records.ts';
 
 type Input = Record<string, unknown>;
@@ -108,7 +109,7 @@ async function onKey(
 function keyOperation(operation: string, keyMember = 'KeyId'): AccessDeclaration {
   return async (input, context) => {
     const location = await locateKey(context.store, context, input[keyMember] as string);
-    const extra = { ...parameterKeys(input), ...encryptionContextKeys(input.EncryptionContext) };
+    const extra = { ...parameterKeys(input), ...encryptionContextKeys(input.EncryptionContext), ...recipientConditionKeys(input.Recipient) };
     return [await onKey(context, location, `kms:${operation}`, extra)];
   };
 }
@@ -141,7 +142,7 @@ async function sourceKey(context: RequestContext, keyId: unknown, blob: unknown)
 
 const decrypt: AccessDeclaration = async (input, context) => {
   const location = await sourceKey(context, input.KeyId, input.CiphertextBlob);
-  const extra = { ...parameterKeys(input), ...encryptionContextKeys(input.EncryptionContext) };
+  const extra = { ...parameterKeys(input), ...encryptionContextKeys(input.EncryptionContext), ...recipientConditionKeys(input.Recipient) };
   if (!location) return [{ action: 'kms:Decrypt', resource: '*', context: extra }];
   return [await onKey(context, location, 'kms:Decrypt', extra)];
 };
@@ -236,7 +237,7 @@ export const kmsAccess: Record<string, AccessDeclaration> = {
   })),
   ListKeys: anyResource('ListKeys'),
   ListAliases: anyResource('ListAliases'),
-  GenerateRandom: anyResource('GenerateRandom'),
+  GenerateRandom: anyResource('GenerateRandom', (input) => recipientConditionKeys(input.Recipient)),
   ListRetirableGrants: anyResource('ListRetirableGrants'),
   DescribeKey: keyOperation('DescribeKey'),
   GetKeyLastUsage: keyOperation('GetKeyLastUsage'),

@@ -1,5 +1,6 @@
 // The cryptographic operations: they run the crypto core on the key's material after
-// the key passes its state and usage checks.
+// the key passes its state and usage checks. Secrets go back in plaintext, or sealed to
+// a Nitro attestation document's key when the request names a Recipient.
 import { AwsError } from '../../../protocol/errors.ts';
 import type { Handlers } from '../../handlers.ts';
 import type { RequestContext } from '../../service.ts';
@@ -11,7 +12,10 @@ import {
 import {
   currentMaterial, findRequestKey, materialById, requireEnabled, requireKey, requireUsage,
 } from '../keys.ts';
-import type { EncryptionAlgorithmSpec, KeyLastUsageTrackingOperation, KeyUsageType, Operations } from '../../../protocol/types/kms.ts';
+import type {
+  EncryptionAlgorithmSpec, KeyLastUsageTrackingOperation, KeyUsageType, Operations, RecipientInfo,
+} from '../../../protocol/types/kms.ts';
+import { sealForRecipient } from '../recipient.ts';
 import { keyArn, type KeyRecord } from '../records.ts';
 import { noteKeyUse } from '../usage.ts';
 
@@ -21,6 +25,15 @@ async function usableKey(context: RequestContext, keyIdInput: string, usage: Key
   requireEnabled(record);
   requireUsage(record, usage, operation);
   return record;
+}
+
+/**
+ * The secret an operation returns: in plaintext, or with a Recipient (Nitro attestation)
+ * only sealed to the attested key as CiphertextForRecipient (recipient.ts).
+ */
+function secretFor<K extends string>(context: RequestContext, recipient: RecipientInfo | undefined, member: K, secret: Uint8Array) {
+  if (recipient) return { CiphertextForRecipient: sealForRecipient(recipient, secret, context.now) };
+  return { [member]: secret } as { [P in K]: Uint8Array };
 }
 
 /** A successful cryptographic operation, for GetKeyLastUsage. */
@@ -110,11 +123,12 @@ export const cryptographyHandlers: Handlers<Operations> = {
   async Decrypt(input, context) {
     if (!input.CiphertextBlob) throw new AwsError('ValidationException', 'CiphertextBlob is required.');
     const decrypted = await decryptBlob(context, input.CiphertextBlob, input.KeyId, input.EncryptionAlgorithm, input.EncryptionContext);
+    const secret = secretFor(context, input.Recipient, 'Plaintext', decrypted.plaintext);
     dryRun(input);
     used(context, decrypted.record, 'Decrypt');
     return {
       KeyId: decrypted.record.arn,
-      Plaintext: decrypted.plaintext,
+      ...secret,
       EncryptionAlgorithm: decrypted.algorithm,
       ...(decrypted.materialId ? { KeyMaterialId: decrypted.materialId } : {}),
     };
@@ -143,9 +157,10 @@ export const cryptographyHandlers: Handlers<Operations> = {
   async GenerateDataKey(input, context) {
     const record = await usableKey(context, input.KeyId, 'ENCRYPT_DECRYPT', 'GenerateDataKey');
     const dataKey = generateDataKey(currentMaterial(record), record.arn, { keySpec: input.KeySpec, numberOfBytes: input.NumberOfBytes }, input.EncryptionContext);
+    const secret = secretFor(context, input.Recipient, 'Plaintext', dataKey.plaintext);
     dryRun(input);
     used(context, record, 'GenerateDataKey');
-    return { CiphertextBlob: dataKey.ciphertextBlob, Plaintext: dataKey.plaintext, KeyId: record.arn, KeyMaterialId: record.currentMaterialId };
+    return { CiphertextBlob: dataKey.ciphertextBlob, ...secret, KeyId: record.arn, KeyMaterialId: record.currentMaterialId };
   },
 
   async GenerateDataKeyWithoutPlaintext(input, context) {
@@ -159,11 +174,12 @@ export const cryptographyHandlers: Handlers<Operations> = {
   async GenerateDataKeyPair(input, context) {
     const record = await usableKey(context, input.KeyId, 'ENCRYPT_DECRYPT', 'GenerateDataKeyPair');
     const pair = await generateDataKeyPair(currentMaterial(record), record.arn, input.KeyPairSpec, input.EncryptionContext);
+    const secret = secretFor(context, input.Recipient, 'PrivateKeyPlaintext', pair.privateKeyPlaintext);
     dryRun(input);
     used(context, record, 'GenerateDataKeyPair');
     return {
       PrivateKeyCiphertextBlob: pair.privateKeyCiphertextBlob,
-      PrivateKeyPlaintext: pair.privateKeyPlaintext,
+      ...secret,
       PublicKey: pair.publicKey,
       KeyId: record.arn,
       KeyPairSpec: input.KeyPairSpec,
@@ -185,9 +201,9 @@ export const cryptographyHandlers: Handlers<Operations> = {
     };
   },
 
-  async GenerateRandom(input) {
+  async GenerateRandom(input, context) {
     if (input.CustomKeyStoreId) throw new AwsError('UnsupportedOperationException', 'Custom key stores are not supported by Bulwark.');
-    return { Plaintext: generateRandom(input.NumberOfBytes ?? 32) };
+    return secretFor(context, input.Recipient, 'Plaintext', generateRandom(input.NumberOfBytes ?? 32));
   },
 
   async Sign(input, context) {
@@ -243,10 +259,10 @@ export const cryptographyHandlers: Handlers<Operations> = {
 
   async DeriveSharedSecret(input, context) {
     const record = await usableKey(context, input.KeyId, 'KEY_AGREEMENT', 'DeriveSharedSecret');
-    const secret = deriveSharedSecret(currentMaterial(record), input.KeyAgreementAlgorithm, input.PublicKey);
+    const secret = secretFor(context, input.Recipient, 'SharedSecret', deriveSharedSecret(currentMaterial(record), input.KeyAgreementAlgorithm, input.PublicKey));
     dryRun(input);
     used(context, record, 'DeriveSharedSecret');
-    return { KeyId: record.arn, SharedSecret: secret, KeyAgreementAlgorithm: input.KeyAgreementAlgorithm, KeyOrigin: record.origin };
+    return { KeyId: record.arn, ...secret, KeyAgreementAlgorithm: input.KeyAgreementAlgorithm, KeyOrigin: record.origin };
   },
 };
 
