@@ -86,7 +86,7 @@ const SPECS: Record<keyof Settings, OptionSpec> = {
   cloudTrailRecording: {
     flag: 'cloudtrail-recording',
     env: 'BULWARK_CLOUDTRAIL_RECORDING',
-    help: 'on: every call becomes a CloudTrail event (LookupEvents, trails); off until it is fast (default off)',
+    help: 'on: every call becomes a CloudTrail event (LookupEvents, trails); off: no call is recorded (default on)',
     read: (text) => oneOf('cloudtrail-recording', ['on', 'off'] as const)(text) === 'on',
   },
   logLevel: {
@@ -105,7 +105,7 @@ const DEFAULTS = {
   accountId: '123456789012',
   auth: 'permissive',
   iamMode: 'enforce',
-  cloudTrailRecording: false,
+  cloudTrailRecording: true,
   logLevel: 'info',
 } as const;
 

@@ -29,7 +29,7 @@ export function testSettings(overrides: Partial<Settings> = {}): Settings {
     accountId: TEST_ACCOUNT,
     auth: 'permissive',
     iamMode: 'enforce',
-    cloudTrailRecording: false,
+    cloudTrailRecording: true,
     logLevel: 'silent',
     ...overrides,
   };

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { readSettings, UsageError } from '../../src/cli/options.ts';
 
 describe('bulwark start options', () => {
-  it('defaults to 127.0.0.1:4566, SQLite under ./.bulwark, permissive auth', () => {
+  it('defaults to 127.0.0.1:4566, SQLite under ./.bulwark, permissive auth, CloudTrail recording on', () => {
     const s = readSettings([], {});
     assert.equal(s.port, 4566);
     assert.equal(s.host, '127.0.0.1');
@@ -15,7 +15,14 @@ describe('bulwark start options', () => {
     assert.equal(s.accountId, '123456789012');
     assert.equal(s.auth, 'permissive');
     assert.equal(s.iamMode, 'enforce');
+    assert.equal(s.cloudTrailRecording, true);
     assert.equal(s.logLevel, 'info');
+  });
+
+  it('turns CloudTrail recording off with --cloudtrail-recording off or BULWARK_CLOUDTRAIL_RECORDING=off', () => {
+    assert.equal(readSettings(['--cloudtrail-recording', 'off'], {}).cloudTrailRecording, false);
+    assert.equal(readSettings([], { BULWARK_CLOUDTRAIL_RECORDING: 'off' }).cloudTrailRecording, false);
+    assert.equal(readSettings(['--cloudtrail-recording', 'on'], { BULWARK_CLOUDTRAIL_RECORDING: 'off' }).cloudTrailRecording, true);
   });
 
   it('reads every setting from its BULWARK_* variable', () => {
@@ -28,7 +35,7 @@ describe('bulwark start options', () => {
       BULWARK_ACCOUNT_ID: '111122223333',
       BULWARK_AUTH: 'strict',
       BULWARK_IAM_MODE: 'soft',
-      BULWARK_CLOUDTRAIL_RECORDING: 'on',
+      BULWARK_CLOUDTRAIL_RECORDING: 'off',
       BULWARK_LOG_LEVEL: 'warn',
     });
     assert.deepEqual(s, {
@@ -40,7 +47,7 @@ describe('bulwark start options', () => {
       accountId: '111122223333',
       auth: 'strict',
       iamMode: 'soft',
-      cloudTrailRecording: true,
+      cloudTrailRecording: false,
       logLevel: 'warn',
     });
   });
