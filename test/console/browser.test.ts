@@ -97,6 +97,17 @@ describe('the console in headless Chromium', { skip: NO_BROWSER }, () => {
     await shot('06-event-history-denied');
   });
 
+  it("rotates the user's access key: a new key, the old one deactivated", async () => {
+    await page.goto(`${server.url}/console/#/users/bob`);
+    await heading('User bob');
+    await page.getByRole('button', { name: 'Rotate' }).click();
+    await page.getByText('Save the secret access key now').waitFor();
+    const statuses = page.locator('table').filter({ hasText: 'Access key ID' }).locator('tbody td:nth-child(2)');
+    await statuses.nth(1).waitFor();
+    assert.deepEqual((await statuses.allInnerTexts()).sort(), ['Active', 'Inactive']);
+    await shot('06-access-key-rotated');
+  });
+
   it('runs the policy simulator for the user', async () => {
     await page.getByRole('link', { name: 'Policy simulator' }).click();
     await heading('Policy simulator');

@@ -71,6 +71,15 @@ function AccessKeys({ userName }: { userName: string }) {
   const change = async (work: () => Promise<unknown>) => {
     if (await action.run(work)) keys.reload();
   };
+  const create = async () => {
+    const answer = await clients.iam.send(new CreateAccessKeyCommand({ UserName: userName }));
+    setCreated(answer.AccessKey);
+  };
+  /** A new key (its secret shown once), and the old one deactivated: delete it once nothing uses it. */
+  const rotate = async (oldKeyId: string) => {
+    await create();
+    await clients.iam.send(new UpdateAccessKeyCommand({ UserName: userName, AccessKeyId: oldKeyId, Status: 'Inactive' }));
+  };
 
   return (
     <Panel title="Access keys">
@@ -115,6 +124,11 @@ function AccessKeys({ userName }: { userName: string }) {
                 >
                   {key.Status === 'Active' ? 'Deactivate' : 'Activate'}
                 </button>
+                {key.Status === 'Active' && rows.length === 1 && (
+                  <button type="button" onClick={() => change(() => rotate(key.AccessKeyId!))}>
+                    Rotate
+                  </button>
+                )}
                 <ConfirmButton
                   label={`Delete ${key.AccessKeyId}`}
                   onConfirm={() => change(() => clients.iam.send(new DeleteAccessKeyCommand({ UserName: userName, AccessKeyId: key.AccessKeyId })))}
@@ -128,17 +142,14 @@ function AccessKeys({ userName }: { userName: string }) {
         <button
           type="button"
           disabled={action.busy}
-          onClick={() =>
-            change(async () => {
-              const answer = await clients.iam.send(new CreateAccessKeyCommand({ UserName: userName }));
-              setCreated(answer.AccessKey);
-            })
-          }
+          onClick={() => change(create)}
         >
           Create access key
         </button>
       </p>
-      {keys.data && keys.data.length > 1 && <Notice>To rotate: create a new key, move your applications to it, deactivate the old key, then delete it.</Notice>}
+      {keys.data && keys.data.length > 0 && (
+        <Notice>Rotate makes a new key and deactivates the old one: move your applications to the new key, then delete the old one.</Notice>
+      )}
     </Panel>
   );
 }
