@@ -76,6 +76,18 @@ function principalOf(grant: GrantRecord, principal: string): GrantRecord {
   return { ...grant, granteePrincipal: principal };
 }
 
+/**
+ * The actions another account's principals may be allowed on a key (the Developer
+ * Guide's "Allowing users in other accounts to use a KMS key"); for every other action
+ * a key policy or grant naming them has no effect.
+ */
+const CROSS_ACCOUNT_ACTIONS: ReadonlySet<string> = new Set([
+  'kms:CreateGrant', 'kms:Decrypt', 'kms:DescribeKey', 'kms:DeriveSharedSecret', 'kms:Encrypt', 'kms:GenerateDataKey',
+  'kms:GenerateDataKeyPair', 'kms:GenerateDataKeyPairWithoutPlaintext', 'kms:GenerateDataKeyWithoutPlaintext',
+  'kms:GenerateMac', 'kms:GetKeyRotationStatus', 'kms:GetPublicKey', 'kms:ListGrants', 'kms:ReEncryptFrom',
+  'kms:ReEncryptTo', 'kms:RetireGrant', 'kms:RevokeGrant', 'kms:Sign', 'kms:Verify', 'kms:VerifyMac',
+]);
+
 /** A requirement on a key: its key policy (and grants) decide, with IAM where it delegates. */
 async function onKey(
   context: RequestContext,
@@ -94,12 +106,15 @@ async function onKey(
   const record = await findRequestKey(context, location);
   // An unknown key: IAM decides, and the handler answers NotFoundException.
   if (!record) return { action, resource: location.arn, resourceAccount: location.accountId, context: extraContext };
+  // Another account's caller, for an action KMS does not allow across accounts: no key
+  // policy statement counts, so the decision is an implicit deny whatever it says.
+  const keyPolicyCounts = record.accountId === context.principal.accountId || CROSS_ACCOUNT_ACTIONS.has(action);
   return {
     action,
     resource: record.arn,
     resourceAccount: record.accountId,
     context: { ...keyConditionKeys(record, context), ...extraContext },
-    resourcePolicy: { id: record.arn, document: effectiveKeyPolicy(record, await grantStatements(record)) },
+    ...(keyPolicyCounts ? { resourcePolicy: { id: record.arn, document: effectiveKeyPolicy(record, await grantStatements(record)) } } : {}),
     resourcePolicyRequired: true,
     ...(record.keyManager === 'AWS' ? { awsManaged: true } : {}),
   };

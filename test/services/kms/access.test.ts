@@ -33,10 +33,13 @@ async function requirements(operation: string, input: Record<string, unknown>): 
   return kms.access[operation]!(input, context(ALICE));
 }
 
-/** Alice's decision with these IAM policies (none by default), as the server's authorizer makes it. */
-function decide(requirement: AccessRequirement, identity: object[] = []): string {
+/** Alice's (or another principal's) decision with these IAM policies (none by default), as the server's authorizer makes it. */
+function decide(requirement: AccessRequirement, identity: object[] = [], principal: RequestPrincipal = ALICE_REQUEST): string {
   const decision = evaluate(
-    { principal: ALICE_REQUEST, action: requirement.action, resource: requirement.resource, context: requirement.context ?? {} },
+    {
+      principal, action: requirement.action, resource: requirement.resource,
+      ...(requirement.resourceAccount ? { resourceAccount: requirement.resourceAccount } : {}), context: requirement.context ?? {},
+    },
     {
       identity: identity.map((statement, i) => compilePolicy(JSON.stringify({ Version: '2012-10-17', Statement: statement }), `identity-${i}`)),
       ...(requirement.resourcePolicy ? { resource: compilePolicy(requirement.resourcePolicy.document, requirement.resourcePolicy.id), resourcePolicyRequired: requirement.resourcePolicyRequired } : {}),
@@ -115,6 +118,27 @@ describe('KMS access declarations', () => {
     assert.equal(decide(via('secretsmanager')), 'ImplicitDeny');
     const [describe] = await requirements('DescribeKey', { KeyId: 'alias/aws/s3' });
     assert.equal(describe!.resource, encrypt!.resource);
+  });
+
+  it('another account\'s user: the key policy can allow it to use the key, never to manage it (no effect across accounts)', async () => {
+    const other = '111122223333';
+    const carol: Principal = { type: 'IAMUser', accountId: other, arn: `arn:aws:iam::${other}:user/carol`, userId: 'AIDACAROL', userName: 'carol', path: '/' };
+    const carolRequest: RequestPrincipal = { type: 'user', arn: carol.arn, accountId: other };
+    const policy = JSON.stringify({ Version: '2012-10-17', Statement: [
+      { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'kms:*', Resource: '*' },
+      { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${other}:root` }, Action: 'kms:*', Resource: '*' },
+    ] });
+    const key = (await asRoot('CreateKey', { Policy: policy })).KeyMetadata;
+    const carolIam = [{ Effect: 'Allow', Action: 'kms:*', Resource: '*' }];
+    const asCarol = async (operation: string, input: Record<string, unknown>) => {
+      const [requirement] = await kms.access[operation]!({ KeyId: key.Arn, ...input }, context(carol));
+      return decide(requirement!, carolIam, carolRequest);
+    };
+    assert.equal(await asCarol('Encrypt', { Plaintext: Buffer.from('x') }), 'Allow');
+    assert.equal(await asCarol('DescribeKey', {}), 'Allow');
+    assert.equal(await asCarol('ScheduleKeyDeletion', {}), 'ImplicitDeny');
+    assert.equal(await asCarol('GetKeyPolicy', {}), 'ImplicitDeny');
+    assert.equal(await asCarol('GetKeyLastUsage', {}), 'ImplicitDeny');
   });
 
   it('every implemented operation has a declaration, and no custom key store operation is implemented', () => {
