@@ -12,12 +12,12 @@ const LOWER = 'abcdefghijkmnopqrstuvwxyz';
 const DIGITS = '23456789';
 const SYMBOLS = '!@#$%^&*()_+-=[]{}|';
 
-/** 24 random characters with every class AWS's password policies can require. */
-export function generateRootPassword(): string {
+/** Random characters (24, or more if asked) with every class AWS's password policies can require. */
+export function generateRootPassword(length = 24): string {
   const all = UPPER + LOWER + DIGITS + SYMBOLS;
   const pick = (set: string) => set[randomInt(set.length)];
   const chars = [pick(UPPER), pick(LOWER), pick(DIGITS), pick(SYMBOLS)];
-  while (chars.length < 24) chars.push(pick(all));
+  while (chars.length < Math.max(length, 24)) chars.push(pick(all));
   // Fisher-Yates, so the guaranteed classes are not always first.
   for (let i = chars.length - 1; i > 0; i--) {
     const j = randomInt(i + 1);
@@ -38,7 +38,9 @@ export async function setRootPassword(caller: IamCaller, accountId: string, pass
  */
 export async function ensureRootPassword(caller: IamCaller, accountId: string): Promise<string | undefined> {
   if (await unlessMissing(callIam(caller, accountId, 'GetLoginProfile', {}))) return undefined;
-  const password = generateRootPassword();
+  // IAM holds the root password to the account's policy too: be at least as long as it asks.
+  const policy = await unlessMissing(callIam<{ PasswordPolicy: { MinimumPasswordLength?: number } }>(caller, accountId, 'GetAccountPasswordPolicy', {}));
+  const password = generateRootPassword(policy?.PasswordPolicy.MinimumPasswordLength);
   try {
     await callIam(caller, accountId, 'CreateLoginProfile', { Password: password });
   } catch (error) {

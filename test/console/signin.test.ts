@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { UpdateAccountPasswordPolicyCommand } from '@aws-sdk/client-iam';
+import { DeleteLoginProfileCommand, UpdateAccountPasswordPolicyCommand } from '@aws-sdk/client-iam';
 import type { RunningServer } from '../../src/server/server.ts';
 import { LOCKOUT_MS, MAX_FAILURES, SIGN_IN_MESSAGES } from '../../src/server/console-signin.ts';
 import { startTestServer, TEST_ACCOUNT, TEST_REGION } from '../helpers/server.ts';
@@ -173,6 +173,29 @@ describe('console sign-in', () => {
     assert.equal(response.headers.get('x-content-type-options'), 'nosniff');
     assert.equal((await fetch(`${server.url}/console/..%2fpackage.json`)).status, 404);
     assert.equal((await fetch(`${server.url}/console/assets/..%2f..%2f..%2fpackage.json`)).status, 404);
+  });
+});
+
+describe('the root password made at start', () => {
+  it("is long enough for the account's password policy", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'bulwark-root-'));
+    try {
+      const store = `sqlite:${join(dir, 'bulwark.db')}`;
+      const first = await startTestServer({ store });
+      const iam = iamAsRoot(first);
+      await iam.send(new UpdateAccountPasswordPolicyCommand({ MinimumPasswordLength: 40 }));
+      await iam.send(new DeleteLoginProfileCommand({}));
+      await first.close();
+      const second = await startTestServer({ store });
+      try {
+        assert.ok((second.rootPassword?.length ?? 0) >= 40, second.rootPassword);
+        assert.equal((await signIn(second, { account: TEST_ACCOUNT, root: true, password: second.rootPassword })).body.status, 'SignedIn');
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 
