@@ -1,9 +1,10 @@
 // The organization's resource-based delegation policy: PutResourcePolicy,
 // DescribeResourcePolicy, DeleteResourcePolicy. It lets the management account grant
-// member accounts the read-only Organizations actions (and policy management). The
-// policy is a resource policy on the organization's resources: delegable() hands it to
-// the authorizer for members calling those actions, who are then evaluated as
-// cross-account callers (their own IAM policies and the delegation policy must both allow).
+// member accounts the read-only Organizations actions and policy management. The
+// policy is a resource policy on the organization's resources: delegable() (reads) and
+// delegableChange() (policy management) hand it to the authorizer for members calling
+// those actions, who are then evaluated as cross-account callers (their own IAM
+// policies and the delegation policy must both allow).
 import { validatePolicy } from '../../policy/validate.ts';
 import { ORGANIZATIONS_MESSAGE } from '../../policy/validate/problems.ts';
 import { wildcardMatcher } from '../../policy/values/wildcard.ts';
