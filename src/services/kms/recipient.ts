@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { X509Certificate } from 'node:crypto';
 import type { ContextValue } from '../../policy/index.ts';
+import { AwsError } from '../../protocol/errors.ts';
 import type { RecipientInfo } from '../../protocol/types/kms.ts';
 import { readAttestation, verifyAttestation, type Attestation } from './crypto/attestation.ts';
 import { envelopeForRecipient } from './crypto/cms.ts';
@@ -34,8 +35,13 @@ export const ATTESTATION_ROOTS_ENV = 'BULWARK_KMS_ATTESTATION_ROOTS';
 function trustedRoots(): X509Certificate[] {
   const path = process.env[ATTESTATION_ROOTS_ENV];
   if (!path) return [AWS_NITRO_ENCLAVES_ROOT];
-  const pems = readFileSync(path, 'utf8').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
-  return [AWS_NITRO_ENCLAVES_ROOT, ...pems.map((pem) => new X509Certificate(pem))];
+  try {
+    const pems = readFileSync(path, 'utf8').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+    return [AWS_NITRO_ENCLAVES_ROOT, ...pems.map((pem) => new X509Certificate(pem))];
+  } catch (error) {
+    // Bulwark's configuration, not the caller's request, is at fault.
+    throw new AwsError('KMSInternalException', `${ATTESTATION_ROOTS_ENV} (${path}) cannot be read as PEM certificates: ${(error as Error).message}`, { status: 500, senderFault: false });
+  }
 }
 
 export function awsNitroRootFingerprint(): string {

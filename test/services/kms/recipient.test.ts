@@ -98,6 +98,16 @@ describe('Recipient (Nitro Enclaves attestation)', () => {
     await assert.rejects(generate(Buffer.from('not an attestation document')), fails('ValidationException'));
   });
 
+  it('a roots file that cannot be read is Bulwark\'s fault: KMSInternalException', async () => {
+    const configured = process.env[ATTESTATION_ROOTS_ENV];
+    process.env[ATTESTATION_ROOTS_ENV] = join(rootsDir, 'missing.pem');
+    try {
+      await assert.rejects(call('GenerateRandom', { Recipient: recipient(attestationDocument(chain, enclave)) }), fails('KMSInternalException'));
+    } finally {
+      process.env[ATTESTATION_ROOTS_ENV] = configured;
+    }
+  });
+
   it('the document\'s PCRs are the kms:RecipientAttestation condition keys (ImageSha384 is PCR0)', async () => {
     const keyId = (await call('CreateKey', {})).KeyMetadata.KeyId;
     const context = { requestId: 'r', principal: ROOT, accessKeyId: undefined, region: 'us-east-1', now: new Date(), clock: new Clock(), store, defaultAccountId: ACCOUNT, sourceIp: undefined };
