@@ -2,7 +2,8 @@
 // or on '*' for operations that look across the account. An organization trail exists in
 // each member account too: a member's call on it is decided within the member's account.
 import type { AccessDeclaration } from '../authorization.ts';
-import { organizationTrailsSeenBy } from './organization-trails.ts';
+import { deregisterAccess, registerAccess } from './delegated-admin.ts';
+import { organizationTrailOwner, organizationTrailsSeenBy } from './organization-trails.ts';
 import { arnForName, trailArn } from './trails.ts';
 
 const action = (operation: string) => `cloudtrail:${operation}`;
@@ -34,10 +35,20 @@ export const cloudTrailAccess: Record<string, AccessDeclaration> = {
     { action: action('LookupEvents'), resource: '*' },
     ...(typeof input.TrailName === 'string' ? await onTrail('ListInsightsData', 'TrailName')(input, context) : []),
   ],
-  CreateTrail: (input, context) => {
-    const resource = arnForName(input.Name as string, context);
+  // A delegated administrator's organization trail is the management account's, decided within the caller's account.
+  CreateTrail: async (input, context) => {
+    const caller = context.principal.accountId;
+    const owner = input.IsOrganizationTrail === true ? await organizationTrailOwner(context.store, caller) : caller;
+    const resource = `arn:aws:cloudtrail:${context.region}:${owner}:trail/${input.Name as string}`;
     const tagKeys = ((input.TagsList as { Key: string }[] | undefined) ?? []).map((t) => t.Key);
-    return [{ action: action('CreateTrail'), resource, ...(tagKeys.length > 0 && { context: { 'aws:TagKeys': tagKeys } }) }];
+    return [
+      {
+        action: action('CreateTrail'),
+        resource,
+        ...(owner !== caller && { resourceAccount: caller }),
+        ...(tagKeys.length > 0 && { context: { 'aws:TagKeys': tagKeys } }),
+      },
+    ];
   },
   UpdateTrail: onTrail('UpdateTrail', 'Name'),
   DeleteTrail: onTrail('DeleteTrail', 'Name'),
@@ -53,6 +64,8 @@ export const cloudTrailAccess: Record<string, AccessDeclaration> = {
   PutEventConfiguration: onTrail('PutEventConfiguration', 'TrailName'),
   AddTags: onTrail('AddTags', 'ResourceId'),
   RemoveTags: onTrail('RemoveTags', 'ResourceId'),
+  RegisterOrganizationDelegatedAdmin: registerAccess,
+  DeregisterOrganizationDelegatedAdmin: deregisterAccess,
   ListTags: (input) =>
     ((input.ResourceIdList as string[] | undefined) ?? []).map((resource) => ({ action: action('ListTags'), resource })),
 };

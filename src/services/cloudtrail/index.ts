@@ -1,11 +1,14 @@
 // AWS CloudTrail: every call that reaches Bulwark is recorded (recorder.ts), can be
 // looked up for 90 days (lookup.ts), and is delivered as log files by logging trails
 // (trails.ts, delivery.ts), with hourly signed digests where log file validation is on
-// (digest-delivery.ts). Operations without a handler answer 501 (README, CloudTrail).
+// (digest-delivery.ts). An organization's trails are managed by its management account and
+// CloudTrail's delegated administrators (delegated-admin.ts). Operations without a handler
+// answer 501 (README, CloudTrail).
 import type { Handlers } from '../handlers.ts';
 import type { RequestContext, ServiceDefinition, ServiceRuntime } from '../service.ts';
 import type { Store } from '../../store/store.ts';
 import { cloudTrailAccess } from './access.ts';
+import { organizationDelegatedAdminHandlers } from './delegated-admin.ts';
 import { LogDelivery } from './delivery.ts';
 import { eventConfigurationHandlers } from './event-configuration.ts';
 import { listInsightsMetricData } from './insights-metrics.ts';
@@ -38,6 +41,7 @@ export const cloudTrailHandlers: Handlers<Operations> = {
   ListInsightsMetricData: listInsightsMetricData,
   ...trailHandlers(flushDelivery),
   ...eventConfigurationHandlers,
+  ...organizationDelegatedAdminHandlers,
 };
 
 export const cloudtrail: ServiceDefinition = {

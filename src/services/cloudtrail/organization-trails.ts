@@ -3,35 +3,88 @@
 // recorder only queues events for delivery in accounts holding a "logging" marker, so a
 // logging organization trail puts its entry (ORG:<management account>/<trail>) in every
 // member's marker, refreshed on each delivery tick for accounts that joined since.
+// CloudTrail's delegated administrators (delegated-admin.ts) manage organization trails as
+// the management account does, which stays their owner.
 import { AwsError } from '../../protocol/errors.ts';
 import type { Documents, Store } from '../../store/store.ts';
 import type { RequestContext } from '../service.ts';
+import type { OrganizationRecord } from '../organizations/records.ts';
 import { organizationOf } from '../organizations/shared.ts';
 import { hasTrustedAccess } from '../organizations/service-access.ts';
 import { LOGGING_ACCOUNTS } from './event-store.ts';
 import { TRAILS, type TrailRecord } from './trails.ts';
 
-const CLOUDTRAIL_PRINCIPAL = 'cloudtrail.amazonaws.com';
+export const CLOUDTRAIL_PRINCIPAL = 'cloudtrail.amazonaws.com';
 
 interface LoggingMarker {
   trails: string[];
 }
 
-/** The organization an organization trail of the caller would cover, if AWS lets the caller make one. */
-export async function organizationForTrail(docs: Documents, context: RequestContext): Promise<string> {
-  const accountId = context.principal.accountId;
+/** Whether an account is one of CloudTrail's delegated administrators (Organizations keeps the record; delegated-admin.ts). */
+export function isCloudTrailDelegatedAdministrator(org: OrganizationRecord, accountId: string): boolean {
+  return (org.delegatedAdministrators ?? []).some((admin) => admin.accountId === accountId && admin.servicePrincipal === CLOUDTRAIL_PRINCIPAL);
+}
+
+/**
+ * The organization of `accountId` where CloudTrail may work across it (all features, trusted
+ * access), for a caller who administers it: the management account, and also CloudTrail's
+ * delegated administrators when `delegatedAdministrators` says so. `notAllowed` is the
+ * operation's own error for anyone else.
+ */
+export async function cloudTrailOrganization(
+  docs: Documents,
+  accountId: string,
+  delegatedAdministrators: boolean,
+  notAllowed: (accountId: string) => AwsError,
+): Promise<OrganizationRecord> {
   const org = await organizationOf(docs, accountId);
   if (!org) throw new AwsError('OrganizationsNotInUseException', 'This account is not a member of an organization.');
-  if (org.managementAccountId !== accountId) {
-    throw new AwsError('NotOrganizationMasterAccountException', `The account ${accountId} is not the management account of an organization.`);
-  }
+  const administers = org.managementAccountId === accountId || (delegatedAdministrators && isCloudTrailDelegatedAdministrator(org, accountId));
+  if (!administers) throw notAllowed(accountId);
   if (org.featureSet !== 'ALL') {
     throw new AwsError('OrganizationNotInAllFeaturesModeException', 'This operation requires that all features are enabled in the organization.');
   }
   if (!hasTrustedAccess(org, CLOUDTRAIL_PRINCIPAL)) {
     throw new AwsError('CloudTrailAccessNotEnabledException', 'CloudTrail trusted access is not enabled for your organization.');
   }
-  return org.id;
+  return org;
+}
+
+const notManagementOrDelegatedAdministrator = (accountId: string) =>
+  new AwsError(
+    'NotOrganizationMasterAccountException',
+    `The account ${accountId} is not the management account or a CloudTrail delegated administrator of an organization.`,
+  );
+
+const notManagement = (accountId: string) =>
+  new AwsError('NotOrganizationMasterAccountException', `The account ${accountId} is not the management account of an organization.`);
+
+/**
+ * The organization an organization trail of the caller would cover, and the account that
+ * owns the trail: always the management account, also when a delegated administrator makes
+ * it. Only the management account may turn an existing trail into one (`converting`).
+ */
+export async function organizationForTrail(
+  docs: Documents,
+  context: RequestContext,
+  converting = false,
+): Promise<{ organizationId: string; owner: string }> {
+  const org = await cloudTrailOrganization(docs, context.principal.accountId, !converting, converting ? notManagement : notManagementOrDelegatedAdministrator);
+  return { organizationId: org.id, owner: org.managementAccountId };
+}
+
+/** The account whose trail an organization trail made by `accountId` would be: its management account for a delegated administrator. */
+export async function organizationTrailOwner(docs: Documents, accountId: string): Promise<string> {
+  const org = await organizationOf(docs, accountId);
+  return org && isCloudTrailDelegatedAdministrator(org, accountId) ? org.managementAccountId : accountId;
+}
+
+/** Whether `accountId` may change the trail: its owner, or for an organization trail a CloudTrail delegated administrator of its organization. */
+export async function mayChangeTrail(docs: Documents, trail: TrailRecord, accountId: string): Promise<boolean> {
+  if (trail.accountId === accountId) return true;
+  if (!trail.isOrganizationTrail) return false;
+  const org = await organizationOf(docs, accountId);
+  return org !== undefined && org.id === trail.organizationId && isCloudTrailDelegatedAdministrator(org, accountId);
 }
 
 function markerEntry(trail: Pick<TrailRecord, 'accountId' | 'name'>): string {

@@ -7,7 +7,7 @@ import type { Documents } from '../../store/store.ts';
 import type { Handlers } from '../handlers.ts';
 import type { RequestContext } from '../service.ts';
 import { LOGGING_ACCOUNTS } from './event-store.ts';
-import { organizationForTrail, organizationTrailsSeenBy, syncOrganizationMarkers } from './organization-trails.ts';
+import { mayChangeTrail, organizationForTrail, organizationTrailsSeenBy, syncOrganizationMarkers } from './organization-trails.ts';
 import { decodeToken, encodeToken } from './tokens.ts';
 import type { AdvancedEventSelector, AggregationConfiguration, EventSelector, InsightSelector, Operations, Tag, Trail } from '../../protocol/types/cloudtrail.ts';
 
@@ -112,12 +112,19 @@ export async function findTrail(store: Documents, nameOrArn: string, context: Re
   return trail;
 }
 
+/** An organization trail is changed by its management account or a CloudTrail delegated administrator only. */
+async function assertMayChange(store: Documents, trail: TrailRecord, context: RequestContext): Promise<void> {
+  if (await mayChangeTrail(store, trail, context.principal.accountId)) return;
+  throw new AwsError(
+    'NotOrganizationMasterAccountException',
+    'An organization trail can only be changed from the management account or a CloudTrail delegated administrator of its organization.',
+  );
+}
+
 /** Changes go through the home region only, as on AWS. */
 export async function findTrailToChange(store: Documents, nameOrArn: string, context: RequestContext): Promise<TrailRecord> {
   const trail = await findTrail(store, nameOrArn, context);
-  if (trail.accountId !== context.principal.accountId) {
-    throw new AwsError('NotOrganizationMasterAccountException', 'An organization trail can only be changed from the management account of its organization.');
-  }
+  await assertMayChange(store, trail, context);
   if (trail.homeRegion !== context.region) {
     throw new AwsError(
       'InvalidHomeRegionException',
@@ -170,6 +177,16 @@ async function updateLoggingMarker(tx: Documents, trail: TrailRecord, deleted = 
   await syncOrganizationMarkers(tx, trail, deleted);
 }
 
+/** Only the management account turns a trail into an organization trail or back (not a delegated administrator). */
+async function convertTrail(tx: Documents, trail: TrailRecord, toOrganization: boolean, context: RequestContext): Promise<void> {
+  if (trail.accountId !== context.principal.accountId) {
+    throw new AwsError('NotOrganizationMasterAccountException', 'Only the management account of the organization can convert an organization trail.');
+  }
+  if (toOrganization) trail.organizationId = (await organizationForTrail(tx, context, true)).organizationId;
+  else delete trail.organizationId;
+  trail.isOrganizationTrail = toOrganization;
+}
+
 function checkTags(tags: Tag[]): void {
   if (tags.length > MAX_TAGS) throw new AwsError('TagsLimitExceededException', `The number of tags exceeds the limit of ${MAX_TAGS}.`);
 }
@@ -186,12 +203,11 @@ export function trailHandlers(flush: FlushDelivery): Handlers<Operations> {
       if (input.IsMultiRegionTrail && input.IncludeGlobalServiceEvents === false) {
         throw new AwsError('InvalidParameterCombinationException', 'Multi-Region trail must include global service events.');
       }
-      const accountId = context.principal.accountId;
       const tags = input.TagsList ?? [];
       checkTags(tags);
       const trail: TrailRecord = {
         name: input.Name,
-        accountId,
+        accountId: context.principal.accountId,
         homeRegion: context.region,
         s3BucketName: input.S3BucketName,
         ...(input.S3KeyPrefix !== undefined && { s3KeyPrefix: input.S3KeyPrefix }),
@@ -207,7 +223,13 @@ export function trailHandlers(flush: FlushDelivery): Handlers<Operations> {
         logging: false,
       };
       await context.store.transaction(async (tx) => {
-        if (trail.isOrganizationTrail) trail.organizationId = await organizationForTrail(tx, context);
+        // An organization trail belongs to the management account, also when a delegated administrator makes it.
+        if (trail.isOrganizationTrail) {
+          const { organizationId, owner } = await organizationForTrail(tx, context);
+          trail.organizationId = organizationId;
+          trail.accountId = owner;
+        }
+        const accountId = trail.accountId;
         const page = await tx.list<TrailRecord>(TRAILS, { prefix: `${accountId}/` });
         if (page.items.filter((t) => t.value.homeRegion === context.region).length >= MAX_TRAILS_PER_REGION) {
           throw new AwsError('MaximumNumberOfTrailsExceededException', `User: ${accountId} already has ${MAX_TRAILS_PER_REGION} trails in ${context.region}.`);
@@ -233,9 +255,9 @@ export function trailHandlers(flush: FlushDelivery): Handlers<Operations> {
         if (input.SnsTopicName !== undefined) trail.snsTopicName = input.SnsTopicName === '' ? undefined : input.SnsTopicName;
         if (input.IncludeGlobalServiceEvents !== undefined) trail.includeGlobalServiceEvents = input.IncludeGlobalServiceEvents;
         if (input.IsMultiRegionTrail !== undefined) trail.isMultiRegionTrail = input.IsMultiRegionTrail;
-        if (input.IsOrganizationTrail === true && !trail.isOrganizationTrail) trail.organizationId = await organizationForTrail(tx, context);
-        if (input.IsOrganizationTrail === false) delete trail.organizationId;
-        if (input.IsOrganizationTrail !== undefined) trail.isOrganizationTrail = input.IsOrganizationTrail;
+        if (input.IsOrganizationTrail !== undefined && input.IsOrganizationTrail !== trail.isOrganizationTrail) {
+          await convertTrail(tx, trail, input.IsOrganizationTrail, context);
+        }
         if (input.EnableLogFileValidation !== undefined) trail.logFileValidationEnabled = input.EnableLogFileValidation;
         if (input.CloudWatchLogsLogGroupArn !== undefined) trail.cloudWatchLogsLogGroupArn = input.CloudWatchLogsLogGroupArn || undefined;
         if (input.CloudWatchLogsRoleArn !== undefined) trail.cloudWatchLogsRoleArn = input.CloudWatchLogsRoleArn || undefined;
@@ -386,6 +408,7 @@ export function trailHandlers(flush: FlushDelivery): Handlers<Operations> {
     async AddTags(input, context) {
       await context.store.transaction(async (tx) => {
         const trail = await findTrailForTagging(tx, input.ResourceId, context);
+        await assertMayChange(tx, trail, context);
         const tags = new Map(trail.tags.map((t) => [t.Key, t]));
         for (const tag of input.TagsList ?? []) tags.set(tag.Key, tag);
         trail.tags = [...tags.values()];
@@ -398,6 +421,7 @@ export function trailHandlers(flush: FlushDelivery): Handlers<Operations> {
     async RemoveTags(input, context) {
       await context.store.transaction(async (tx) => {
         const trail = await findTrailForTagging(tx, input.ResourceId, context);
+        await assertMayChange(tx, trail, context);
         const removed = new Set(input.TagsList.map((t) => t.Key));
         trail.tags = trail.tags.filter((t) => !removed.has(t.Key));
         await tx.put(TRAILS, trailKey(trail.accountId, trail.name), trail);

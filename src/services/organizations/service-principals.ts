@@ -18,7 +18,8 @@ export const INTEGRATED_SERVICES: Readonly<Record<string, IntegratedService>> = 
   'auditmanager.amazonaws.com': ONE_ADMINISTRATOR,
   'aws-artifact-account-sync.amazonaws.com': NO_ADMINISTRATOR,
   'backup.amazonaws.com': ONE_ADMINISTRATOR,
-  'cloudtrail.amazonaws.com': ONE_ADMINISTRATOR,
+  // CloudTrail takes up to three (CloudTrail User Guide, "Organization delegated administrator").
+  'cloudtrail.amazonaws.com': { maxDelegatedAdministrators: 3 },
   'compute-optimizer.amazonaws.com': ONE_ADMINISTRATOR,
   // AWS Config takes up to three delegated administrators.
   'config.amazonaws.com': { maxDelegatedAdministrators: 3 },
