@@ -167,7 +167,8 @@ async function hashAsLong(password: string): Promise<void> {
   await passwordMatches(password, await decoyHash);
 }
 
-function sameText(a: string, b: string): boolean {
+/** Compares two secrets in constant time. */
+export function sameText(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);

@@ -1,7 +1,8 @@
 // The web console at /console/: the built front-end (console/dist, made by the
-// project's install) served as static files, and the one endpoint of its own, sign-in
-// (with sign-out). Everything else the console does goes through the public AWS API on
-// this same origin, signed with the signed-in user's temporary credentials.
+// project's install) served as static files, and its few endpoints of its own: sign-in,
+// sign-out, and the root user's MFA assignment (which IAM's API cannot name). Everything
+// else the console does goes through the public AWS API on this same origin, signed
+// with the signed-in user's temporary credentials.
 //
 // Every console response carries a strict Content-Security-Policy: scripts and styles
 // only from this origin, no inline code, no framing, calls only to this origin.
@@ -9,6 +10,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { HttpRequest, HttpResponse } from '../protocol/http.ts';
+import { enableRootMfa, type RootMfaRequest } from './console-root-mfa.ts';
 import { signIn, signOut, type SignInDeps, type SignInRequest } from './console-signin.ts';
 
 export const CONSOLE_PREFIX = '/console';
@@ -98,7 +100,8 @@ async function staticFile(relative: string, distDir: string): Promise<HttpRespon
 
 async function handleApi(request: HttpRequest, deps: ConsoleDeps): Promise<HttpResponse> {
   const route = `${request.method} ${request.path.slice(API.length)}`;
-  if (route !== 'POST signin' && route !== 'POST signout') return json(404, { error: 'NotFound', message: `No console endpoint ${route}` });
+  const handler = API_ROUTES[route];
+  if (!handler) return json(404, { error: 'NotFound', message: `No console endpoint ${route}` });
   // JSON only: a page on another site cannot send that without a CORS preflight we never grant.
   if (!(request.headers['content-type'] ?? '').startsWith('application/json')) {
     return json(415, { error: 'UnsupportedMediaType', message: 'Send the request as application/json.' });
@@ -111,8 +114,16 @@ async function handleApi(request: HttpRequest, deps: ConsoleDeps): Promise<HttpR
   } catch {
     return json(400, { error: 'InvalidRequest', message: 'The body must be a JSON object.' });
   }
-  return route === 'POST signin' ? signInRoute(request, body, deps) : signOutRoute(body, deps);
+  return handler(request, body, deps);
 }
+
+type ApiRoute = (request: HttpRequest, body: Record<string, unknown>, deps: ConsoleDeps) => Promise<HttpResponse>;
+
+const API_ROUTES: Record<string, ApiRoute> = {
+  'POST signin': signInRoute,
+  'POST signout': (_request, body, deps) => signOutRoute(body, deps),
+  'POST root-mfa': rootMfaRoute,
+};
 
 async function signInRoute(request: HttpRequest, body: Record<string, unknown>, deps: ConsoleDeps): Promise<HttpResponse> {
   const parsed = signInRequestOf(body);
@@ -133,6 +144,15 @@ async function signOutRoute(body: Record<string, unknown>, deps: ConsoleDeps): P
   }
   const ended = await signOut(deps, accessKeyId, sessionToken);
   return json(ended ? 200 : 404, ended ? { status: 'SignedOut' } : { error: 'NoSuchSession', message: 'No such console session.' });
+}
+
+async function rootMfaRoute(request: HttpRequest, body: Record<string, unknown>, deps: ConsoleDeps): Promise<HttpResponse> {
+  const fields = ['accessKeyId', 'sessionToken', 'serialNumber', 'authenticationCode1', 'authenticationCode2'] as const;
+  if (fields.some((field) => typeof body[field] !== 'string')) {
+    return json(400, { error: 'InvalidRequest', message: `Give ${fields.join(', ')}.` });
+  }
+  const result = await enableRootMfa(deps, body as unknown as RootMfaRequest, request.remoteAddress, request.headers['user-agent']);
+  return result.ok ? json(200, { status: 'Enabled' }) : json(result.status, { error: result.error, message: result.message });
 }
 
 const LIMITS = { account: 63, userName: 64, password: 128 } as const;

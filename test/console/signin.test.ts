@@ -10,9 +10,16 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { DeleteLoginProfileCommand, UpdateAccountPasswordPolicyCommand } from '@aws-sdk/client-iam';
+import {
+  CreateVirtualMFADeviceCommand,
+  DeleteLoginProfileCommand,
+  GetAccountSummaryCommand,
+  IAMClient,
+  UpdateAccountPasswordPolicyCommand,
+} from '@aws-sdk/client-iam';
 import type { RunningServer } from '../../src/server/server.ts';
 import { LOCKOUT_MS, MAX_FAILURES, SIGN_IN_MESSAGES } from '../../src/server/console-signin.ts';
+import { base32Decode, hotp } from '../../src/services/iam/credentials/totp.ts';
 import { startTestServer, TEST_ACCOUNT, TEST_REGION } from '../helpers/server.ts';
 import { consoleLogins, consoleUser, enableMfa, iamAsRoot, postJson, recordsOf, signIn, startConsoleServer, type Credentials } from './fixtures.ts';
 
@@ -144,6 +151,42 @@ describe('console sign-in', () => {
     await iam.send(new CreateAccountAliasCommand({ AccountAlias: 'console-test' }));
     await consoleUser(server, 'by-alias', PASSWORD);
     assert.equal((await signIn(server, { account: 'console-test', userName: 'by-alias', password: PASSWORD })).body.status, 'SignedIn');
+  });
+
+  it("assigns the root user's MFA device for a live root session only, recorded as EnableMFADevice; root then needs the code", async () => {
+    const other = await startConsoleServer();
+    try {
+      const root = (await signIn(other, { account: TEST_ACCOUNT, root: true, password: other.rootPassword })).body.credentials!;
+      const iam = new IAMClient({ endpoint: other.url, region: TEST_REGION, credentials: sessionKeys(root) });
+      const { VirtualMFADevice } = await iam.send(new CreateVirtualMFADeviceCommand({ VirtualMFADeviceName: 'root-mfa' }));
+      const seed = base32Decode(Buffer.from(VirtualMFADevice!.Base32StringSeed!).toString('ascii'));
+      const step = Math.floor(other.clock.nowMs() / 30_000);
+      const request = { serialNumber: VirtualMFADevice!.SerialNumber, authenticationCode1: hotp(seed, step - 2), authenticationCode2: hotp(seed, step - 1) };
+
+      await consoleUser(other, 'not-root', PASSWORD);
+      const user = (await signIn(other, { account: TEST_ACCOUNT, userName: 'not-root', password: PASSWORD })).body.credentials!;
+      assert.equal((await postJson(other, '/console/api/root-mfa', { ...request, accessKeyId: user.accessKeyId, sessionToken: user.sessionToken })).status, 403);
+      assert.equal((await postJson(other, '/console/api/root-mfa', { ...request, accessKeyId: root.accessKeyId, sessionToken: 'forged' })).status, 403);
+      const wrongCodes = await postJson(other, '/console/api/root-mfa', { ...request, authenticationCode1: '000000', accessKeyId: root.accessKeyId, sessionToken: root.sessionToken });
+      assert.equal(wrongCodes.body.error, 'InvalidAuthenticationCodeException');
+
+      const enabled = await postJson(other, '/console/api/root-mfa', { ...request, accessKeyId: root.accessKeyId, sessionToken: root.sessionToken });
+      assert.deepEqual(enabled, { status: 200, body: { status: 'Enabled' } });
+      const { SummaryMap } = await iam.send(new GetAccountSummaryCommand({}));
+      assert.equal(SummaryMap?.AccountMFAEnabled, 1);
+      assert.equal(SummaryMap?.AccountPasswordPresent, 1);
+      assert.equal(SummaryMap?.AccountAccessKeysPresent, 0);
+      const [event] = await recordsOf(other, 'EnableMFADevice');
+      assert.equal(event.userIdentity.type, 'Root');
+      assert.equal(event.errorCode, undefined);
+      assert.equal(event.requestParameters.serialNumber, VirtualMFADevice!.SerialNumber);
+
+      assert.equal((await signIn(other, { account: TEST_ACCOUNT, root: true, password: other.rootPassword })).body.status, 'MfaRequired');
+      const withCode = await signIn(other, { account: TEST_ACCOUNT, root: true, password: other.rootPassword, mfaCode: hotp(seed, step) });
+      assert.equal(withCode.body.status, 'SignedIn');
+    } finally {
+      await other.close();
+    }
   });
 
   it('refuses malformed requests, non-JSON bodies and other origins', async () => {

@@ -2,9 +2,9 @@
 import type { Operations } from '../../../protocol/types/iam.ts';
 import type { Handlers } from '../../handlers.ts';
 import { QUOTAS } from '../identities/shared.ts';
-import { COLLECTIONS, type ManagedPolicyRecord } from '../records.ts';
+import { COLLECTIONS, ROOT_USER_NAME, type ManagedPolicyRecord } from '../records.ts';
 import { listAll } from '../identities/shared.ts';
-import { countServerCertificates, readMfaDevices } from './credential-sources.ts';
+import { countServerCertificates, readAccessKeys, readLoginProfiles, readMfaDevices, readSigningCertificates } from './credential-sources.ts';
 import { readSettings, tokenVersionNumber } from './settings.ts';
 
 /**
@@ -38,7 +38,7 @@ export const summaryHandlers: Handlers<Operations> = {
     const accountId = context.principal.accountId;
     const prefix = `${accountId}/`;
     const store = context.store;
-    const [users, groups, roles, instanceProfiles, policies, oidc, saml, serverCertificates, mfaDevices, awsPoliciesInUse, settings] =
+    const [users, groups, roles, instanceProfiles, policies, oidc, saml, serverCertificates, mfaDevices, awsPoliciesInUse, settings, keys, profiles, certificates] =
       await Promise.all([
         store.count(COLLECTIONS.users, prefix),
         store.count(COLLECTIONS.groups, prefix),
@@ -51,7 +51,12 @@ export const summaryHandlers: Handlers<Operations> = {
         readMfaDevices(store, accountId),
         store.count(COLLECTIONS.awsPolicyUsage, prefix),
         readSettings(store, accountId),
+        readAccessKeys(store, accountId),
+        readLoginProfiles(store, accountId),
+        readSigningCertificates(store, accountId),
       ]);
+    // The root user's own credentials are kept under ROOT_USER_NAME: 1 when it has one.
+    const rootHas = (records: readonly { userName: string | undefined }[]) => (records.some((r) => r.userName === ROOT_USER_NAME) ? 1 : 0);
     // Every version of a customer managed policy counts, and each AWS managed policy in use.
     const policyVersionsInUse = policies.reduce((sum, { value }) => sum + value.versions.length, 0) + awsPoliciesInUse;
     return {
@@ -66,11 +71,10 @@ export const summaryHandlers: Handlers<Operations> = {
         ServerCertificates: serverCertificates,
         MFADevices: mfaDevices.length,
         MFADevicesInUse: mfaDevices.filter((device) => device.userName !== undefined).length,
-        // The root user's own credentials are not modelled by Bulwark: none are present.
-        AccountMFAEnabled: 0,
-        AccountAccessKeysPresent: 0,
-        AccountPasswordPresent: 0,
-        AccountSigningCertificatesPresent: 0,
+        AccountMFAEnabled: rootHas(mfaDevices),
+        AccountAccessKeysPresent: rootHas(keys),
+        AccountPasswordPresent: rootHas(profiles),
+        AccountSigningCertificatesPresent: rootHas(certificates),
         GlobalEndpointTokenVersion: tokenVersionNumber(settings),
         ...SUMMARY_QUOTAS,
       },
