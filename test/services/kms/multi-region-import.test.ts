@@ -123,4 +123,23 @@ describe('multi-Region keys with imported material', () => {
       assert.equal(await state(keyId, region), 'Enabled');
     }
   });
+
+  it('a replica made after a rotation needs its primary\'s current material to be Enabled; then it decrypts old and new ciphertexts', async () => {
+    const keyId = (await call('CreateKey', { Origin: 'EXTERNAL', MultiRegion: true })).KeyMetadata.KeyId;
+    const [first, second] = [randomBytes(32), randomBytes(32)];
+    await importInto(keyId, PRIMARY, first);
+    const old = await call('Encrypt', { KeyId: keyId, Plaintext: Buffer.from('old') });
+    await importInto(keyId, PRIMARY, second, { ImportType: 'NEW_KEY_MATERIAL' });
+    await call('RotateKeyOnDemand', { KeyId: keyId });
+    const recent = await call('Encrypt', { KeyId: keyId, Plaintext: Buffer.from('new') });
+
+    await call('ReplicateKey', { KeyId: keyId, ReplicaRegion: REPLICA });
+    await importInto(keyId, REPLICA, first);
+    assert.equal(await state(keyId, REPLICA), 'PendingImport');
+    await importInto(keyId, REPLICA, second);
+    assert.equal(await state(keyId, REPLICA), 'Enabled');
+    for (const [blob, text] of [[old.CiphertextBlob, 'old'], [recent.CiphertextBlob, 'new']] as const) {
+      assert.equal(Buffer.from((await call('Decrypt', { CiphertextBlob: blob }, REPLICA)).Plaintext).toString(), text);
+    }
+  });
 });

@@ -78,8 +78,9 @@ export const importHandlers: Handlers<Operations> = {
       ...(input.ValidTo ? { validTo: input.ValidTo.toISOString() } : {}),
       ...(input.KeyMaterialDescription ? { description: input.KeyMaterialDescription } : {}),
     };
-    // Records written before material versions had flags lost their current id on deletion.
-    record.currentMaterialId ??= record.materials[0]?.material.materialId;
+    // Records written before material versions had flags lost their current id on deletion
+    // (a replica may now lack one by design: it has not imported its primary's current yet).
+    if (!isReplica(record)) record.currentMaterialId ??= record.materials[0]?.material.materialId;
     await placeImportedMaterial(context.store, record, version, importType);
     await saveKey(context.store, record);
     return { KeyId: record.arn, KeyMaterialId: incoming.materialId };
