@@ -9,6 +9,7 @@ import { EventHistory } from './pages/EventHistory.tsx';
 import { GroupDetail, Groups } from './pages/Groups.tsx';
 import { KmsKeyDetail } from './pages/KmsKeyDetail.tsx';
 import { KmsKeys } from './pages/KmsKeys.tsx';
+import { MyCredentials } from './pages/MyCredentials.tsx';
 import { Organizations } from './pages/Organizations.tsx';
 import { Policies, PolicyDetail } from './pages/Policies.tsx';
 import { RoleDetail, Roles } from './pages/Roles.tsx';
@@ -81,10 +82,10 @@ function SignedIn({ session, onSignOut }: { session: Session; onSignOut: () => v
       </a>
       <header className="topbar">
         <span className="brand">Bulwark</span>
-        <span className="whoami" title={session.identity.arn}>
+        <a className="whoami" href={href('my-credentials')} title={`${session.identity.arn}: my security credentials`}>
           {displayName(session.identity)}
           {session.mfaUsed ? ' (MFA)' : ''}
-        </span>
+        </a>
         <button type="button" onClick={onSignOut}>
           Sign out
         </button>
@@ -129,6 +130,8 @@ function pageFor([page, ...rest]: string[]): ReactNode {
       return <CredentialReport />;
     case 'organization':
       return <Organizations />;
+    case 'my-credentials':
+      return <MyCredentials />;
     case 'kms':
       return rest[0] ? <KmsKeyDetail key={rest[0]} keyId={rest[0]} /> : <KmsKeys />;
     default:

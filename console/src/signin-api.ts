@@ -42,6 +42,21 @@ export async function signIn(form: SignInForm): Promise<SignInOutcome> {
   return { status: 'Failed', message: 'Unexpected answer from the sign-in endpoint.' };
 }
 
+/**
+ * Enables a virtual MFA device for the root user (IAM's EnableMFADevice cannot name
+ * root), proving the root session; throws with the server's message when refused.
+ */
+export async function enableRootMfa(session: Session, serialNumber: string, authenticationCode1: string, authenticationCode2: string): Promise<void> {
+  const { ok, body } = await post('root-mfa', {
+    accessKeyId: session.credentials.accessKeyId,
+    sessionToken: session.credentials.sessionToken,
+    serialNumber,
+    authenticationCode1,
+    authenticationCode2,
+  });
+  if (!ok) throw Object.assign(new Error(String(body.message ?? 'Refused.')), { name: String(body.error ?? 'Error') });
+}
+
 /** Ends the session on the server: its credentials stop working at once. */
 export async function signOut(session: Session): Promise<void> {
   await post('signout', { accessKeyId: session.credentials.accessKeyId, sessionToken: session.credentials.sessionToken });

@@ -52,6 +52,28 @@ describe('console sign-in paths in headless Chromium', { skip: NO_BROWSER }, () 
     await signOut();
   });
 
+  it('lets the root user assign its own MFA device from its security credentials page; root sign-in then asks for the code', async () => {
+    await page.getByLabel('Account ID or alias').fill(TEST_ACCOUNT);
+    await page.getByLabel('Sign in as the root user').check();
+    await page.getByLabel('Password', { exact: true }).fill(server.rootPassword!);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('link', { name: "The root user's security credentials" }).first().click();
+    await browser.heading('My security credentials');
+    const step = await assignMfaFromQrCode('the root user');
+    await page.getByRole('link', { name: 'Security dashboard' }).click();
+    await page.getByText('An MFA device protects the root user.').waitFor();
+    await signOut();
+    await page.getByLabel('Account ID or alias').fill(TEST_ACCOUNT);
+    await page.getByLabel('Sign in as the root user').check();
+    await page.getByLabel('Password', { exact: true }).fill(server.rootPassword!);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByLabel('MFA code').fill(step.next());
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await browser.heading('Security dashboard');
+    assert.match(await page.locator('.whoami').innerText(), /^root @ 123456789012 \(MFA\)$/);
+    await signOut();
+  });
+
   it('makes a user whose password must be reset choose a new one first', async () => {
     await page.getByLabel('Account ID or alias').fill(TEST_ACCOUNT);
     await page.getByLabel('IAM user name').fill('newcomer');
@@ -69,12 +91,11 @@ describe('console sign-in paths in headless Chromium', { skip: NO_BROWSER }, () 
     assert.equal((await postJson(server, '/console/api/signin', { account: TEST_ACCOUNT, userName: 'newcomer', password: OLD_PASSWORD })).status, 401);
   });
 
-  it("assigns a virtual MFA device from its QR code page, with two codes computed from the key it shows", async () => {
-    await page.goto(`${server.url}/console/#/users/newcomer`);
-    await browser.heading('User newcomer');
+  /** Assigns a virtual MFA device on the page shown, reading its key from the page; returns the next code's maker. */
+  async function assignMfaFromQrCode(owner: string): Promise<{ next: () => string }> {
     await page.getByRole('button', { name: 'Assign virtual MFA device' }).click();
     await page.getByRole('button', { name: 'Create the device and show its QR code' }).click();
-    const qr = page.getByRole('img', { name: 'QR code of the virtual MFA device for newcomer' });
+    const qr = page.getByRole('img', { name: `QR code of the virtual MFA device for ${owner}` });
     await qr.waitFor();
     // The QR code (a blob: URL) is allowed by the Content-Security-Policy and really drawn.
     const width = await qr.evaluate(async (element) => {
@@ -85,11 +106,18 @@ describe('console sign-in paths in headless Chromium', { skip: NO_BROWSER }, () 
     assert.ok(width > 100, `QR code width ${width}`);
     const seed = base32Decode(await page.locator('.mfa-assign code').innerText());
     const step = Math.floor(server.clock.nowMs() / 30_000);
-    await page.getByLabel('MFA code 1').fill(hotp(seed, step - 1));
-    await page.getByLabel('MFA code 2').fill(hotp(seed, step));
-    await browser.shot('22-mfa-qr-code');
+    await page.getByLabel('MFA code 1').fill(hotp(seed, step - 2));
+    await page.getByLabel('MFA code 2').fill(hotp(seed, step - 1));
+    await browser.shot(`22-mfa-qr-code-${owner.replace(/\W+/g, '-')}`);
     await page.getByRole('button', { name: 'Assign MFA' }).click();
     await page.getByRole('button', { name: 'Remove MFA device' }).waitFor();
+    return { next: () => hotp(seed, Math.floor(server.clock.nowMs() / 30_000)) };
+  }
+
+  it('assigns a virtual MFA device to a user from its QR code page, with two codes computed from the key it shows', async () => {
+    await page.goto(`${server.url}/console/#/users/newcomer`);
+    await browser.heading('User newcomer');
+    await assignMfaFromQrCode('newcomer');
     const { MFADevices } = await iamAsRoot(server).send(new ListMFADevicesCommand({ UserName: 'newcomer' }));
     assert.equal(MFADevices?.length, 1);
     await browser.shot('23-mfa-assigned');

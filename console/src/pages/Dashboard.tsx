@@ -15,7 +15,11 @@ interface Check {
   ok: boolean;
   detail: string;
   users?: string[];
+  /** Where to fix it, when it needs fixing. */
+  fix?: { href: string; label: string };
 }
+
+const ROOT_FIX = { href: href('my-credentials'), label: "The root user's security credentials (sign in as root)" };
 
 async function passwordPolicyOf(iam: ReturnType<typeof useAws>['clients']['iam']): Promise<PasswordPolicy | undefined> {
   try {
@@ -45,11 +49,13 @@ function checksOf(summary: Record<string, number>, policy: PasswordPolicy | unde
       title: 'Root user has MFA',
       ok: summary.AccountMFAEnabled === 1,
       detail: summary.AccountMFAEnabled === 1 ? 'An MFA device protects the root user.' : 'The root user has no MFA device.',
+      fix: ROOT_FIX,
     },
     {
       title: 'Root user has no access keys',
       ok: summary.AccountAccessKeysPresent !== 1,
       detail: summary.AccountAccessKeysPresent === 1 ? 'The root user has access keys: delete them and use IAM users or roles.' : 'No root access keys.',
+      fix: ROOT_FIX,
     },
     {
       title: 'Password policy',
@@ -99,6 +105,11 @@ export function Dashboard() {
                 <div>
                   <h2>{check.title}</h2>
                   <p>{check.detail}</p>
+                  {!check.ok && check.fix && (
+                    <p>
+                      <a href={check.fix.href}>{check.fix.label}</a>
+                    </p>
+                  )}
                   {check.users && check.users.length > 0 && (
                     <ul className="inline-list">
                       {check.users.map((user) => (

@@ -16,6 +16,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { useAws } from '../aws.ts';
 import { Checkbox, ConfirmButton, ErrorNote, Field, formatTime, Panel } from '../components/ui.tsx';
 import { useAction, useLoad } from '../hooks.ts';
+import { enableRootMfa } from '../signin-api.ts';
 
 export function ConsolePassword({ userName }: { userName: string }) {
   const { clients } = useAws();
@@ -72,7 +73,8 @@ export function ConsolePassword({ userName }: { userName: string }) {
   );
 }
 
-export function MfaDevices({ userName }: { userName: string }) {
+/** MFA devices of a user, or of the signed-in root user when `userName` is undefined. */
+export function MfaDevices({ userName }: { userName: string | undefined }) {
   const { clients } = useAws();
   const devices = useLoad(async () => (await clients.iam.send(new ListMFADevicesCommand({ UserName: userName }))).MFADevices ?? [], [clients, userName]);
   const [assigning, setAssigning] = useState(false);
@@ -117,8 +119,9 @@ export function MfaDevices({ userName }: { userName: string }) {
   );
 }
 
-function AssignMfa({ userName, onDone }: { userName: string; onDone: () => void }) {
-  const { clients } = useAws();
+function AssignMfa({ userName, onDone }: { userName: string | undefined; onDone: () => void }) {
+  const { clients, session } = useAws();
+  const owner = userName ?? 'the root user';
   const [device, setDevice] = useState<VirtualMFADevice>();
   const [qrUrl, setQrUrl] = useState<string>();
   const [code1, setCode1] = useState('');
@@ -134,7 +137,7 @@ function AssignMfa({ userName, onDone }: { userName: string; onDone: () => void 
 
   async function create() {
     await action.run(async () => {
-      const answer = await clients.iam.send(new CreateVirtualMFADeviceCommand({ VirtualMFADeviceName: `${userName}-${Date.now().toString(36)}` }));
+      const answer = await clients.iam.send(new CreateVirtualMFADeviceCommand({ VirtualMFADeviceName: `${userName ?? 'root'}-${Date.now().toString(36)}` }));
       setDevice(answer.VirtualMFADevice);
     });
   }
@@ -142,9 +145,9 @@ function AssignMfa({ userName, onDone }: { userName: string; onDone: () => void 
   async function enable(event: FormEvent) {
     event.preventDefault();
     const enabled = await action.run(() =>
-      clients.iam.send(
-        new EnableMFADeviceCommand({ UserName: userName, SerialNumber: device!.SerialNumber, AuthenticationCode1: code1, AuthenticationCode2: code2 }),
-      ),
+      userName === undefined
+        ? enableRootMfa(session, device!.SerialNumber!, code1, code2)
+        : clients.iam.send(new EnableMFADeviceCommand({ UserName: userName, SerialNumber: device!.SerialNumber, AuthenticationCode1: code1, AuthenticationCode2: code2 })),
     );
     if (enabled) onDone();
   }
@@ -162,7 +165,7 @@ function AssignMfa({ userName, onDone }: { userName: string; onDone: () => void 
   return (
     <form className="mfa-assign" onSubmit={enable}>
       <p>Scan this QR code with an authenticator app, then type two consecutive codes.</p>
-      {qrUrl && <img src={qrUrl} alt={`QR code of the virtual MFA device for ${userName}`} width={200} height={200} />}
+      {qrUrl && <img src={qrUrl} alt={`QR code of the virtual MFA device for ${owner}`} width={200} height={200} />}
       <p className="muted">
         Or enter the key by hand: <code>{new TextDecoder().decode(device.Base32StringSeed)}</code>
       </p>

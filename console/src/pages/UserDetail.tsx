@@ -60,7 +60,8 @@ const ACCESS_KEY_COLUMNS: Column<AccessKeyMetadata>[] = [
   { header: 'Created', cell: (key) => formatTime(key.CreateDate) },
 ];
 
-function AccessKeys({ userName }: { userName: string }) {
+/** Access keys of a user, or of the signed-in principal itself when `userName` is undefined. */
+export function AccessKeys({ userName }: { userName: string | undefined }) {
   const { clients } = useAws();
   const keys = useLoad(
     async () => (await clients.iam.send(new ListAccessKeysCommand({ UserName: userName }))).AccessKeyMetadata ?? [],
