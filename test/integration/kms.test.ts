@@ -15,6 +15,7 @@ import {
   type KeySpec, type SigningAlgorithmSpec,
 } from '@aws-sdk/client-kms';
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
+import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import type { RunningServer } from '../../src/server/server.ts';
 import { DUMMY_CREDENTIALS, startTestServer, TEST_ACCOUNT, TEST_REGION } from '../helpers/server.ts';
 
@@ -32,12 +33,14 @@ describe('KMS over HTTP with the AWS SDK for JavaScript v3', () => {
   let server: RunningServer;
   let kms: KMSClient;
   let iam: IAMClient;
+  let cloudtrail: CloudTrailClient;
   let userCounter = 0;
 
   before(async () => {
     server = await startTestServer();
     kms = new KMSClient({ endpoint: server.url, region: TEST_REGION, credentials: DUMMY_CREDENTIALS });
     iam = new IAMClient({ endpoint: server.url, region: TEST_REGION, credentials: DUMMY_CREDENTIALS });
+    cloudtrail = new CloudTrailClient({ endpoint: server.url, region: TEST_REGION, credentials: DUMMY_CREDENTIALS });
   });
   after(() => server.close());
 
@@ -213,7 +216,7 @@ describe('KMS over HTTP with the AWS SDK for JavaScript v3', () => {
     assert.equal(ok.SignatureValid, true);
   });
 
-  it('GetKeyLastUsage: nothing for a new key; then the last successful operation with its request id', async () => {
+  it('GetKeyLastUsage: nothing for a new key; then the last successful operation with its request id and CloudTrail event', async () => {
     const key = await symmetricKey();
     const fresh = await kms.send(new GetKeyLastUsageCommand({ KeyId: key.Arn }));
     assert.equal(fresh.KeyId, key.KeyId);
@@ -227,6 +230,9 @@ describe('KMS over HTTP with the AWS SDK for JavaScript v3', () => {
     const { KeyLastUsage } = await kms.send(new GetKeyLastUsageCommand({ KeyId: key.KeyId }));
     assert.equal(KeyLastUsage!.Operation, 'Decrypt');
     assert.equal(KeyLastUsage!.KmsRequestId, decrypted.$metadata.requestId);
+    // The CloudTrail event of that Decrypt call.
+    const { Events } = await cloudtrail.send(new LookupEventsCommand({ LookupAttributes: [{ AttributeKey: 'EventId', AttributeValue: KeyLastUsage!.CloudTrailEventId }] }));
+    assert.equal(JSON.parse(Events![0]!.CloudTrailEvent!).requestID, decrypted.$metadata.requestId);
     assert.ok(KeyLastUsage!.Timestamp instanceof Date && KeyLastUsage!.Timestamp.getTime() >= key.CreationDate!.getTime());
   });
 

@@ -1,10 +1,11 @@
 // Key last usage (GetKeyLastUsage): the last successful cryptographic operation on each
-// key, with its time and request id. Encrypt and Decrypt are the hot path, so a use
+// key, with its time and request id (and, looked up when asked, its CloudTrail event). Encrypt and Decrypt are the hot path, so a use
 // only replaces an entry in memory; each store's pending uses are written once a
 // second, one document per key (kms.usage), and on shutdown. GetKeyLastUsage on the
 // same node sees a use at once; another node sharing the database, within a second.
 import type { Store } from '../../store/store.ts';
 import type { KeyLastUsageTrackingOperation } from '../../protocol/types/kms.ts';
+import { queryEvents } from '../cloudtrail/index.ts';
 import { keyKey, KMS_COLLECTIONS, type KeyRecord } from './records.ts';
 
 export interface KeyUsage {
@@ -78,6 +79,31 @@ export function noteKeyUse(store: Store, record: KeyRecord, usage: KeyUsage): vo
 
 export function lastKeyUse(store: Store, record: KeyRecord): Promise<KeyUsage | undefined> {
   return trackerOf(store).latest(keyKey(record.accountId, record.region, record.keyId));
+}
+
+/** How far before a use its CloudTrail event may be (the event is stamped when the request arrives). */
+const EVENT_WINDOW_MS = 10_000;
+const EVENT_PAGE = 100;
+
+/**
+ * The id of the CloudTrail event the key owner's account recorded for a use, found by
+ * its request id among the key's events just before it; undefined when CloudTrail did
+ * not record it (recording off, or another account's call, recorded in that account).
+ */
+export async function cloudTrailEventIdOf(store: Store, record: KeyRecord, usage: KeyUsage): Promise<string | undefined> {
+  if (!store.eventLog) return undefined;
+  const end = Date.parse(usage.timestamp);
+  const query = {
+    account: record.accountId, region: record.region, attribute: { key: 'ResourceName' as const, value: record.arn },
+    startMs: end - EVENT_WINDOW_MS, endMs: end, limit: EVENT_PAGE,
+  };
+  for (let after: string | undefined; ;) {
+    const page = await queryEvents(store, { ...query, ...(after !== undefined ? { after } : {}) });
+    const event = page.events.find((e) => e.record.requestID === usage.requestId);
+    if (event) return event.record.eventID;
+    if (!page.next) return undefined;
+    after = page.next;
+  }
 }
 
 /** Writes every store's pending uses (a server is stopping, before its store closes). */

@@ -7,12 +7,12 @@ import { generateKeyMaterial, KEY_SPECS, toStoredKeyMaterial } from '../crypto/i
 import { checkKeyPolicy, defaultKeyPolicy } from '../key-policy.ts';
 import { findKey, invalidState, requireKey, requireNotPendingDeletion, saveKey } from '../keys.ts';
 import { keyMetadata } from '../metadata.ts';
-import type { CreateKeyRequest, KeySpec, KeyUsageType, Operations } from '../../../protocol/types/kms.ts';
+import type { CreateKeyRequest, KeyLastUsageData, KeySpec, KeyUsageType, Operations } from '../../../protocol/types/kms.ts';
 import { KMS_COLLECTIONS, keyArn, keyKey, newKeyId, regionPrefix, type KeyRecord } from '../records.ts';
 import { hasAllMaterial } from '../imported-material.ts';
 import { checkKeyQuota } from '../quotas.ts';
 import { checkTags } from '../tags.ts';
-import { lastKeyUse } from '../usage.ts';
+import { cloudTrailEventIdOf, lastKeyUse, type KeyUsage } from '../usage.ts';
 import { pageOf } from './paging.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -72,6 +72,16 @@ export async function createKeyRecord(context: RequestContext, input: CreateKeyR
   return record;
 }
 
+async function lastUsageData(context: RequestContext, record: KeyRecord, usage: KeyUsage): Promise<KeyLastUsageData> {
+  const eventId = await cloudTrailEventIdOf(context.store, record, usage);
+  return {
+    Operation: usage.operation,
+    Timestamp: new Date(usage.timestamp),
+    ...(eventId ? { CloudTrailEventId: eventId } : {}),
+    KmsRequestId: usage.requestId,
+  };
+}
+
 export const keyHandlers: Handlers<Operations> = {
   async CreateKey(input, context) {
     return { KeyMetadata: keyMetadata(await createKeyRecord(context, input)) };
@@ -90,9 +100,7 @@ export const keyHandlers: Handlers<Operations> = {
       // Bulwark tracks every key from its creation.
       TrackingStartDate: created,
       KeyCreationDate: created,
-      KeyLastUsage: usage
-        ? { Operation: usage.operation, Timestamp: new Date(usage.timestamp), KmsRequestId: usage.requestId }
-        : {},
+      KeyLastUsage: usage ? await lastUsageData(context, record, usage) : {},
     };
   },
 
