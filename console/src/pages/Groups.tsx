@@ -16,7 +16,7 @@ import { collectPages, useAws } from '../aws.ts';
 import { EntityPolicies } from '../components/EntityPolicies.tsx';
 import { DataTable, Listing, type Column } from '../components/DataTable.tsx';
 import { ConfirmButton, ErrorNote, Field, formatTime, Page, Panel } from '../components/ui.tsx';
-import { href, useAction, useLoad } from '../hooks.ts';
+import { href, useAction, useLoad, type Loaded } from '../hooks.ts';
 import { removeAllPolicies } from '../iam-entities.ts';
 
 async function deleteGroupCompletely(iam: IAMClient, groupName: string): Promise<void> {
@@ -80,19 +80,69 @@ export function Groups() {
   );
 }
 
-export function GroupDetail({ groupName }: { groupName: string }) {
-  const { clients } = useAws();
-  const group = useLoad(() => clients.iam.send(new GetGroupCommand({ GroupName: groupName })), [clients, groupName]);
-  const [userName, setUserName] = useState('');
+/**
+ * One side of group membership: a group's users, or a user's groups. Each name links
+ * to its page; a name can be added (AddUserToGroup) or removed (RemoveUserFromGroup).
+ */
+function Membership({
+  names,
+  linkTo,
+  empty,
+  removeVerb,
+  fieldLabel,
+  join,
+  leave,
+}: {
+  names: Loaded<string[]>;
+  linkTo: 'users' | 'groups';
+  empty: string;
+  removeVerb: string;
+  fieldLabel: string;
+  join: (name: string) => Promise<unknown>;
+  leave: (name: string) => Promise<unknown>;
+}) {
+  const [name, setName] = useState('');
   const action = useAction();
 
   async function add(event: FormEvent) {
     event.preventDefault();
-    if (await action.run(() => clients.iam.send(new AddUserToGroupCommand({ GroupName: groupName, UserName: userName.trim() })))) {
-      setUserName('');
-      group.reload();
+    if (await action.run(() => join(name.trim()))) {
+      setName('');
+      names.reload();
     }
   }
+
+  return (
+    <>
+      <ErrorNote error={names.error ?? action.error} />
+      {names.data && names.data.length === 0 && <p className="muted">{empty}</p>}
+      <ul className="plain">
+        {(names.data ?? []).map((member) => (
+          <li key={member} className="row">
+            <a href={href(linkTo, member)}>{member}</a>
+            <ConfirmButton
+              label={`${removeVerb} ${member}`}
+              onConfirm={async () => {
+                if (await action.run(() => leave(member))) names.reload();
+              }}
+            />
+          </li>
+        ))}
+      </ul>
+      <form className="inline-form" onSubmit={add}>
+        <Field label={fieldLabel} value={name} onChange={setName} required />
+        <button type="submit" disabled={action.busy}>
+          Add to group
+        </button>
+      </form>
+    </>
+  );
+}
+
+export function GroupDetail({ groupName }: { groupName: string }) {
+  const { clients } = useAws();
+  const group = useLoad(() => clients.iam.send(new GetGroupCommand({ GroupName: groupName })), [clients, groupName]);
+  const members: Loaded<string[]> = { ...group, data: group.data && (group.data.Users ?? []).map((user) => user.UserName!) };
 
   return (
     <Page title={`Group ${groupName}`} actions={<a href={href('groups')}>All groups</a>}>
@@ -108,27 +158,15 @@ export function GroupDetail({ groupName }: { groupName: string }) {
         </dl>
       )}
       <Panel title="Members">
-        <ErrorNote error={action.error} />
-        {group.data && (group.data.Users ?? []).length === 0 && <p className="muted">No members.</p>}
-        <ul className="plain">
-          {(group.data?.Users ?? []).map((user) => (
-            <li key={user.UserId} className="row">
-              <a href={href('users', user.UserName!)}>{user.UserName}</a>
-              <ConfirmButton
-                label={`Remove ${user.UserName}`}
-                onConfirm={async () => {
-                  if (await action.run(() => clients.iam.send(new RemoveUserFromGroupCommand({ GroupName: groupName, UserName: user.UserName })))) group.reload();
-                }}
-              />
-            </li>
-          ))}
-        </ul>
-        <form className="inline-form" onSubmit={add}>
-          <Field label="User to add" value={userName} onChange={setUserName} required />
-          <button type="submit" disabled={action.busy}>
-            Add to group
-          </button>
-        </form>
+        <Membership
+          names={members}
+          linkTo="users"
+          empty="No members."
+          removeVerb="Remove"
+          fieldLabel="User to add"
+          join={(userName) => clients.iam.send(new AddUserToGroupCommand({ GroupName: groupName, UserName: userName }))}
+          leave={(userName) => clients.iam.send(new RemoveUserFromGroupCommand({ GroupName: groupName, UserName: userName }))}
+        />
       </Panel>
       {!group.error && <EntityPolicies kind="group" name={groupName} />}
     </Page>
@@ -138,41 +176,21 @@ export function GroupDetail({ groupName }: { groupName: string }) {
 /** On a user's page: the groups it belongs to; add it to one, remove it from one. */
 export function UserGroups({ userName }: { userName: string }) {
   const { clients } = useAws();
-  const groups = useLoad(async () => (await clients.iam.send(new ListGroupsForUserCommand({ UserName: userName }))).Groups ?? [], [clients, userName]);
-  const [groupName, setGroupName] = useState('');
-  const action = useAction();
-
-  async function add(event: FormEvent) {
-    event.preventDefault();
-    if (await action.run(() => clients.iam.send(new AddUserToGroupCommand({ GroupName: groupName.trim(), UserName: userName })))) {
-      setGroupName('');
-      groups.reload();
-    }
-  }
-
+  const groups = useLoad(
+    async () => ((await clients.iam.send(new ListGroupsForUserCommand({ UserName: userName }))).Groups ?? []).map((group) => group.GroupName!),
+    [clients, userName],
+  );
   return (
     <Panel title="Groups">
-      <ErrorNote error={groups.error ?? action.error} />
-      {groups.data && groups.data.length === 0 && <p className="muted">Not in any group.</p>}
-      <ul className="plain">
-        {(groups.data ?? []).map((group) => (
-          <li key={group.GroupId} className="row">
-            <a href={href('groups', group.GroupName!)}>{group.GroupName}</a>
-            <ConfirmButton
-              label={`Leave ${group.GroupName}`}
-              onConfirm={async () => {
-                if (await action.run(() => clients.iam.send(new RemoveUserFromGroupCommand({ GroupName: group.GroupName, UserName: userName })))) groups.reload();
-              }}
-            />
-          </li>
-        ))}
-      </ul>
-      <form className="inline-form" onSubmit={add}>
-        <Field label="Group to join" value={groupName} onChange={setGroupName} required />
-        <button type="submit" disabled={action.busy}>
-          Add to group
-        </button>
-      </form>
+      <Membership
+        names={groups}
+        linkTo="groups"
+        empty="Not in any group."
+        removeVerb="Leave"
+        fieldLabel="Group to join"
+        join={(groupName) => clients.iam.send(new AddUserToGroupCommand({ GroupName: groupName, UserName: userName }))}
+        leave={(groupName) => clients.iam.send(new RemoveUserFromGroupCommand({ GroupName: groupName, UserName: userName }))}
+      />
     </Panel>
   );
 }
