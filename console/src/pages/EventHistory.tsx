@@ -78,7 +78,9 @@ export function EventHistory() {
         <div className="split">
           <Panel title={`Events (${rows.length})`}>
             {rows.length === 0 ? (
-              <p className="muted">No events match.</p>
+              <p className="muted">
+                No events match. (Bulwark records events only while CloudTrail recording is on: <code>--cloudtrail-recording on</code>.)
+              </p>
             ) : (
               <table className="events">
                 <thead>
