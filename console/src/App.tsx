@@ -62,6 +62,11 @@ export function App() {
   return (
     <SignedIn
       session={session}
+      onRegion={(region) => {
+        const moved = { ...session, region };
+        saveSession(moved);
+        setSession(moved);
+      }}
       onSignOut={async () => {
         await signOut(session).catch(() => undefined);
         clearSession();
@@ -71,7 +76,10 @@ export function App() {
   );
 }
 
-function SignedIn({ session, onSignOut }: { session: Session; onSignOut: () => void }) {
+/** Regions the console offers; any region Bulwark is asked for works the same. */
+const REGIONS = ['us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'eu-west-1', 'eu-central-1', 'ap-southeast-1', 'ap-northeast-1'];
+
+function SignedIn({ session, onSignOut, onRegion }: { session: Session; onSignOut: () => void; onRegion: (region: string) => void }) {
   const route = useRoute();
   const clients = useMemo(() => clientsFor(session), [session]);
   const current = route[0] ?? 'dashboard';
@@ -82,6 +90,14 @@ function SignedIn({ session, onSignOut }: { session: Session; onSignOut: () => v
       </a>
       <header className="topbar">
         <span className="brand">Bulwark</span>
+        <label className="region">
+          Region{' '}
+          <select value={session.region} onChange={(event) => onRegion(event.target.value)}>
+            {[...new Set([session.region, ...REGIONS])].map((region) => (
+              <option key={region}>{region}</option>
+            ))}
+          </select>
+        </label>
         <a className="whoami" href={href('my-credentials')} title={`${session.identity.arn}: my security credentials`}>
           {displayName(session.identity)}
           {session.mfaUsed ? ' (MFA)' : ''}

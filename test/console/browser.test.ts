@@ -213,6 +213,12 @@ describe('the console in headless Chromium', { skip: NO_BROWSER }, () => {
     await page.getByRole('button', { name: 'Turn rotation off' }).waitFor();
     assert.match(await page.getByLabel('Key policy document').inputValue(), /"kms:\*"/);
     await shot('14-kms-key');
+    // Keys are regional: the region selector signs the same calls for another region.
+    await page.getByLabel('Region').selectOption('eu-west-1');
+    await page.getByRole('link', { name: 'KMS keys' }).click();
+    await page.getByText('No keys in this region.').waitFor();
+    await page.getByLabel('Region').selectOption('us-east-1');
+    await page.getByText('console test key').waitFor();
   });
 
   it(`renders a hostile user name (${HOSTILE}) as text, never as HTML`, async () => {

@@ -51,7 +51,9 @@ export function SignIn({ onSignedIn, notice }: { onSignedIn: (session: Session) 
           setError(outcome.message);
           if (outcome.refusedNewPassword) return;
           setMfaCode('');
-          if (step !== 'mfa') setStep('password');
+          if (step === 'mfa') return;
+          setPassword('');
+          setStep('password');
           return;
       }
     } catch (failure) {
