@@ -1,6 +1,7 @@
 // Headless Chromium for the console's browser tests: Debian's /usr/bin/chromium (CI
 // installs it) driven by playwright-core. A page records script errors and dialogs
 // (which a hostile string must never open), and saves screenshots as test artifacts.
+import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -18,9 +19,21 @@ export interface ConsolePage {
   dialogs: string[];
   /** Script errors and blocked content; AWS errors answered to API calls are expected and not listed. */
   errors: string[];
+  /** Saves a screenshot, and checks that every form field on the page has a label. */
   shot(name: string): Promise<void>;
   heading(name: string): Promise<void>;
   close(): Promise<void>;
+}
+
+/** The form fields of the page that no label names (every one must have one). */
+export function unlabelledFields(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    type Field = { labels: { length: number } | null; getAttribute(name: string): string | null; outerHTML: string };
+    const fields = (globalThis as unknown as { document: { querySelectorAll(selector: string): Iterable<Field> } }).document.querySelectorAll(
+      'input:not([type=hidden]), select, textarea',
+    );
+    return [...fields].filter((field) => !field.labels?.length && !field.getAttribute('aria-label')).map((field) => field.outerHTML.slice(0, 120));
+  });
 }
 
 export async function openConsolePage(): Promise<ConsolePage> {
@@ -45,6 +58,7 @@ export async function openConsolePage(): Promise<ConsolePage> {
     errors,
     shot: async (name) => {
       await page.screenshot({ path: `${ARTIFACTS}${name}.png`, fullPage: true });
+      assert.deepEqual(await unlabelledFields(page), [], `form fields without a label on ${name}`);
     },
     heading: (name) => page.getByRole('heading', { name, exact: true }).waitFor(),
     close: () => browser.close(),
