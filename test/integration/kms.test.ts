@@ -259,6 +259,17 @@ describe('KMS over HTTP with the AWS SDK for JavaScript v3', () => {
     assert.equal(Buffer.from(Plaintext!).toString(), 'rsa');
   });
 
+  it('DryRun with DryRunModifiers IGNORE_CIPHERTEXT checks authorization only: DryRunOperationException, or AccessDeniedException', async () => {
+    const key = await symmetricKey();
+    const junk = Buffer.from('not a ciphertext');
+    const dryRun = { CiphertextBlob: junk, KeyId: key.KeyId, DryRun: true, DryRunModifiers: ['IGNORE_CIPHERTEXT' as const] };
+    await assert.rejects(kms.send(new DecryptCommand(dryRun)), rejectsWith('DryRunOperationException'));
+    await assert.rejects(kms.send(new DecryptCommand({ ...dryRun, DryRunModifiers: [] })), rejectsWith('InvalidCiphertextException'));
+    await assert.rejects(kms.send(new DecryptCommand({ ...dryRun, KeyId: undefined })), rejectsWith('ValidationException'));
+    const user = await newUser();
+    await assert.rejects(user.kms.send(new DecryptCommand(dryRun)), rejectsWith('AccessDeniedException'));
+  });
+
   it('a disabled key refuses to encrypt: DisabledException; enabling it again works', async () => {
     const key = await symmetricKey();
     await kms.send(new DisableKeyCommand({ KeyId: key.KeyId }));

@@ -45,6 +45,18 @@ function dryRun(input: { DryRun?: boolean }): void {
   if (input.DryRun) throw new AwsError('DryRunOperationException', 'The request would have succeeded, but the DryRun option is set.');
 }
 
+/**
+ * DryRun with DryRunModifiers IGNORE_CIPHERTEXT: the request was authorized (the keys it
+ * names exist, and the caller may use them); the ciphertext is not looked at.
+ */
+async function dryRunIgnoringCiphertext(context: RequestContext, input: { DryRun?: boolean; DryRunModifiers?: string[] }, keyIds: (string | undefined)[]): Promise<void> {
+  if (!input.DryRun || !input.DryRunModifiers?.includes('IGNORE_CIPHERTEXT')) return;
+  // Without the ciphertext, only the request can name the (source) key.
+  if (!keyIds[0]) throw new AwsError('ValidationException', 'A KeyId is required when DryRunModifiers is IGNORE_CIPHERTEXT.');
+  for (const keyId of keyIds) if (keyId) await requireKey(context, keyId);
+  dryRun(input);
+}
+
 function encryptWith(record: KeyRecord, algorithm: EncryptionAlgorithmSpec, plaintext: Uint8Array, encryptionContext?: Record<string, string>): Buffer {
   if (!KEY_SPECS[record.keySpec].encryptionAlgorithms.includes(algorithm as EncryptionAlgorithm)) {
     throw new AwsError('InvalidKeyUsageException', `The encryption algorithm ${algorithm} is not compatible with a key of KeySpec ${record.keySpec}.`);
@@ -121,6 +133,7 @@ export const cryptographyHandlers: Handlers<Operations> = {
   },
 
   async Decrypt(input, context) {
+    await dryRunIgnoringCiphertext(context, input, [input.KeyId]);
     if (!input.CiphertextBlob) throw new AwsError('ValidationException', 'CiphertextBlob is required.');
     const decrypted = await decryptBlob(context, input.CiphertextBlob, input.KeyId, input.EncryptionAlgorithm, input.EncryptionContext);
     const secret = secretFor(context, input.Recipient, 'Plaintext', decrypted.plaintext);
@@ -135,6 +148,7 @@ export const cryptographyHandlers: Handlers<Operations> = {
   },
 
   async ReEncrypt(input, context) {
+    await dryRunIgnoringCiphertext(context, input, [input.SourceKeyId, input.DestinationKeyId]);
     if (!input.CiphertextBlob) throw new AwsError('ValidationException', 'CiphertextBlob is required.');
     const source = await decryptBlob(context, input.CiphertextBlob, input.SourceKeyId, input.SourceEncryptionAlgorithm, input.SourceEncryptionContext);
     const destination = await usableKey(context, input.DestinationKeyId, 'ENCRYPT_DECRYPT', 'ReEncrypt');
