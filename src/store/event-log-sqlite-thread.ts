@@ -32,9 +32,12 @@ export class SqliteThreadEventLog implements EventLog {
     this.#path = path;
   }
 
-  async append(events: readonly LoggedEvent[]): Promise<void> {
-    this.#checkOpen();
-    if (events.length > 0) await this.#call({ op: 'append', events });
+  // Not async: the events are posted (copied) at once, and nothing here keeps them alive
+  // while the worker writes (a batch held across that wait would outlive the young
+  // generation and cost the garbage collector a full collection).
+  append(events: readonly LoggedEvent[]): Promise<void> {
+    if (this.#closing) return Promise.reject(new StoreClosedError());
+    return events.length === 0 ? Promise.resolve() : (this.#call({ op: 'append', events }) as Promise<void>);
   }
 
   async query(query: EventLogQuery): Promise<EventLogPage> {

@@ -19,7 +19,6 @@
 // an event newer than the page's last: a page of 50 costs a handful of postings.
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import {
-  EVENT_LOG_ATTRIBUTES,
   attributeValues,
   compareNewestFirst,
   toPage,
@@ -145,14 +144,16 @@ export class SqliteEventLog implements SyncEventLog {
       `INSERT INTO cloudtrail_events (account, region, time, id, event_name, event_source, username, access_key_id, read_only, resources, record)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    const postings = new Map<string, Posting>();
+    // Per key, the chunk's postings by value; calls come in runs, so most events find theirs.
+    const postings = new Map<string, Map<string, Posting>>();
     const post = (key: string, value: string, time: number, row: number) => {
-      const name = `${key}\u0000${value}`;
-      const posting = postings.get(name);
-      if (!posting) postings.set(name, { key, value, minTime: time, maxTime: time, firstRow: row, lastRow: row });
+      let byValue = postings.get(key);
+      if (!byValue) postings.set(key, (byValue = new Map()));
+      const posting = byValue.get(value);
+      if (!posting) byValue.set(value, { key, value, minTime: time, maxTime: time, firstRow: row, lastRow: row });
       else {
-        posting.minTime = Math.min(posting.minTime, time);
-        posting.maxTime = Math.max(posting.maxTime, time);
+        if (time < posting.minTime) posting.minTime = time;
+        if (time > posting.maxTime) posting.maxTime = time;
         posting.lastRow = row;
       }
     };
@@ -161,19 +162,45 @@ export class SqliteEventLog implements SyncEventLog {
       const { lastInsertRowid } = insertEvent.run(e.account, e.region, e.time, e.id, e.eventName, e.eventSource, e.username ?? null, e.accessKeyId ?? null, String(e.readOnly), resources, e.record);
       const row = Number(lastInsertRowid);
       post(ANY, ANY, e.time, row);
-      for (const key of EVENT_LOG_ATTRIBUTES) for (const value of attributeValues(e, key)) post(key, value, e.time, row);
+      // An id that carries the event's time is found through that time's '*' postings instead.
+      if (timeInId(e.id) !== e.time) post('EventId', e.id, e.time, row);
+      post('EventName', e.eventName, e.time, row);
+      post('EventSource', e.eventSource, e.time, row);
+      post('ReadOnly', String(e.readOnly), e.time, row);
+      if (e.username !== undefined) post('Username', e.username, e.time, row);
+      if (e.accessKeyId !== undefined) post('AccessKeyId', e.accessKeyId, e.time, row);
+      for (const { type, name } of e.resources) {
+        if (type !== undefined) post('ResourceType', type, e.time, row);
+        post('ResourceName', name, e.time, row);
+      }
     }
     const insertPosting = this.#statement(
       'INSERT INTO cloudtrail_event_postings (account, region, key, value, max_time, first_row, min_time, last_row) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
     const { account, region } = chunk[0];
-    for (const p of postings.values()) insertPosting.run(account, region, p.key, p.value, p.maxTime, p.firstRow, p.minTime, p.lastRow);
+    for (const byValue of postings.values()) {
+      for (const p of byValue.values()) insertPosting.run(account, region, p.key, p.value, p.maxTime, p.firstRow, p.minTime, p.lastRow);
+    }
   }
 
   query(query: EventLogQuery): EventLogPage {
-    const { attribute, before, limit } = query;
+    const { attribute, limit } = query;
+    // The best limit + 1 events so far, newest first: one more than a page says whether a next page exists.
+    let found = this.#scan(attribute?.key ?? ANY, attribute?.value ?? ANY, query, []);
+    const idTime = attribute?.key === 'EventId' ? timeInId(attribute.value) : undefined;
+    if (idTime !== undefined && idTime >= query.start && idTime <= query.end) {
+      found = this.#scan(ANY, ANY, { ...query, start: idTime, end: idTime }, found);
+    }
+    const record = this.#statement('SELECT record FROM cloudtrail_events WHERE rowid = ?');
+    const events = found.map(({ rowid, ...event }) => ({ ...event, record: (record.get(rowid) as { record: string }).record }));
+    return toPage(events, limit);
+  }
+
+  /** Adds to `found` the query's events among the postings of key = value, keeping the best limit + 1. */
+  #scan(key: string, value: string, query: EventLogQuery, found: FoundEvent[]): FoundEvent[] {
+    const { before, limit } = query;
     const conditions = ['account = ?', 'region = ?', 'key = ?', 'value = ?', 'max_time >= ?', 'min_time <= ?'];
-    const parameters = [query.account, query.region, attribute?.key ?? ANY, attribute?.value ?? ANY, query.start, query.end];
+    const parameters = [query.account, query.region, key, value, query.start, query.end];
     if (before) {
       conditions.push('min_time <= ?');
       parameters.push(before.time);
@@ -184,8 +211,6 @@ export class SqliteEventLog implements SyncEventLog {
     const rows = this.#statement(
       'SELECT rowid, account, region, time, id, event_name, event_source, username, access_key_id, read_only, resources FROM cloudtrail_events WHERE rowid BETWEEN ? AND ?',
     );
-    // The best limit + 1 events so far, newest first: one more than a page says whether a next page exists.
-    let found: (LoggedEvent & { rowid: number })[] = [];
     for (const posting of postings.iterate(...parameters) as Iterable<{ max_time: number; first_row: number; last_row: number }>) {
       // Later postings hold nothing newer than this one's max_time: none can beat a full page's last event.
       if (found.length > limit && posting.max_time < found[limit].time) break;
@@ -195,9 +220,7 @@ export class SqliteEventLog implements SyncEventLog {
       }
       found = found.sort(compareNewestFirst).slice(0, limit + 1);
     }
-    const record = this.#statement('SELECT record FROM cloudtrail_events WHERE rowid = ?');
-    const events = found.map(({ rowid, ...event }) => ({ ...event, record: (record.get(rowid) as { record: string }).record }));
-    return toPage(events, limit);
+    return found;
   }
 
   #statement(sql: string): StatementSync {
@@ -233,8 +256,20 @@ function matches(event: LoggedEvent, { account, region, attribute, start, end, b
   );
 }
 
+type FoundEvent = LoggedEvent & { rowid: number };
+
+/**
+ * The time in ms a version 7 UUID starts with (its first 48 bits), if `id` is one.
+ * Recorded events' ids are (see services/cloudtrail/recorder.ts).
+ */
+function timeInId(id: string): number | undefined {
+  return UUID_V7.test(id) ? parseInt(id.slice(0, 8) + id.slice(9, 13), 16) : undefined;
+}
+
+const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** A row as an event, without its record (read only for the events a page returns). */
-function toEvent(row: EventRow): LoggedEvent & { rowid: number } {
+function toEvent(row: EventRow): FoundEvent {
   return {
     rowid: row.rowid,
     account: row.account,

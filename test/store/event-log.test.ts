@@ -101,6 +101,17 @@ function runEventLogConformance(name: string, openFresh: () => Promise<Store>): 
       for (const [attribute, expected] of cases) assert.deepEqual(await ids({ attribute }), expected, JSON.stringify(attribute));
     });
 
+    it('finds an event by an id that carries its time (UUID version 7) and by one that carries another time', async () => {
+      const at = (time: number) => time.toString(16).padStart(12, '0');
+      const own = `${at(T0 + 5000).slice(0, 8)}-${at(T0 + 5000).slice(8)}-7abc-8def-0123456789ab`;
+      const other = `${at(T0).slice(0, 8)}-${at(T0).slice(8)}-7abc-8def-0123456789ab`;
+      await log.append([event(4), event(5, { id: own }), event(6, { id: other }), event(7)]);
+      assert.deepEqual(await ids({ attribute: { key: 'EventId', value: own } }), [own]);
+      assert.deepEqual(await ids({ attribute: { key: 'EventId', value: other } }), [other]);
+      assert.deepEqual(await ids({ attribute: { key: 'EventId', value: own }, end: T0 + 4999 }), [], 'outside the time range');
+      assert.deepEqual(await ids({ attribute: { key: 'EventId', value: own.toUpperCase() } }), [], 'ids compare exactly');
+    });
+
     it('keeps events within the time range, both bounds included', async () => {
       await log.append([1, 2, 3, 4, 5].map((n) => event(n)));
       assert.deepEqual(await ids({ start: T0 + 2000, end: T0 + 4000 }), ['event-0004', 'event-0003', 'event-0002']);

@@ -63,7 +63,8 @@ export async function storeEvents(store: Store, events: readonly EventToStore[])
     const marker = await store.get<{ trails: string[] }>(LOGGING_ACCOUNTS, account);
     logging.set(account, (marker?.trails.length ?? 0) > 0);
   }
-  await eventLogOf(store).append(events.map((e) => toLoggedEvent(e, logging.get(e.record.recipientAccountId)!)));
+  // Returned, not awaited: this frame (and the records in it) need not live until the commit.
+  return eventLogOf(store).append(events.map((e) => toLoggedEvent(e, logging.get(e.record.recipientAccountId)!)));
 }
 
 export interface EventQuery {

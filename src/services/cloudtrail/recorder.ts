@@ -13,7 +13,6 @@ import { storeEvents, type EventToStore } from './event-store.ts';
 import { toCloudTrailRecord, usernameOf } from './record.ts';
 
 interface Waiting {
-  event: EventToStore;
   resolve: () => void;
   reject: (error: unknown) => void;
 }
@@ -30,7 +29,10 @@ const MAX_IN_FLIGHT = 4;
 export class GroupCommitWriter {
   readonly #write: (events: EventToStore[]) => Promise<void>;
   readonly #inFlight = new Set<Promise<void>>();
-  #queue: Waiting[] = [];
+  // Events and their callers apart: once a batch is handed over, only the callers are
+  // kept until it commits, not the records.
+  #queue: EventToStore[] = [];
+  #waiting: Waiting[] = [];
   #scheduled = false;
 
   constructor(write: (events: EventToStore[]) => Promise<void>) {
@@ -40,7 +42,8 @@ export class GroupCommitWriter {
   /** Resolves once the event's batch is committed. */
   add(event: EventToStore): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.#queue.push({ event, resolve, reject });
+      this.#queue.push(event);
+      this.#waiting.push({ resolve, reject });
       this.#schedule();
     });
   }
@@ -65,11 +68,13 @@ export class GroupCommitWriter {
 
   #send(): void {
     if (this.#queue.length === 0) return;
-    const batch = this.#queue;
+    const events = this.#queue;
+    const waiting = this.#waiting;
     this.#queue = [];
-    const writing = this.#write(batch.map((w) => w.event)).then(
-      () => batch.forEach((waiting) => waiting.resolve()),
-      (error: unknown) => batch.forEach((waiting) => waiting.reject(error)),
+    this.#waiting = [];
+    const writing = this.#write(events).then(
+      () => waiting.forEach((w) => w.resolve()),
+      (error: unknown) => waiting.forEach((w) => w.reject(error)),
     );
     this.#inFlight.add(writing);
     void writing.finally(() => {
