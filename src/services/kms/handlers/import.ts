@@ -20,6 +20,7 @@ function requireExternal(record: KeyRecord): void {
   }
 }
 
+/** A primary's material pending rotation goes, with the same material pending in its replicas. */
 async function removeFromAllCopies(store: Store, primary: KeyRecord, materialId: string): Promise<void> {
   const replicas = (await multiRegionCopies(store, primary)).filter((copy) => copy.region !== primary.region);
   const changed = replicas.filter((replica) => {
@@ -97,8 +98,8 @@ export const importHandlers: Handlers<Operations> = {
       throw new AwsError('NotFoundException', `Key material ${input.KeyMaterialId} does not exist for ${record.arn}.`);
     }
     if (!version || !isImported(version)) throw invalidState(`${record.arn} is pending import.`);
-    // The material itself is kept (a later import must match it); the key can no longer use it.
-    // A primary's material pending rotation goes from its replicas too.
+    // Material the key holds for good stays recorded (a later import must match it) but is
+    // unusable; material pending rotation is dropped, from a primary's replicas too.
     const fromReplicas = version.pendingRotation === true && record.multiRegion && !isReplica(record);
     removeMaterial(record, version);
     if (!fromReplicas) await saveKey(context.store, record);
