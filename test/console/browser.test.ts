@@ -121,6 +121,28 @@ describe('the console in headless Chromium', { skip: NO_BROWSER }, () => {
     await shot('07-simulator');
   });
 
+  it('simulates custom policies with context keys', async () => {
+    await page.getByLabel('What to simulate').selectOption('custom');
+    await page
+      .getByLabel('Policy documents')
+      .fill('{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}}]}');
+    await page.getByLabel('Actions').fill('s3:GetObject, s3:PutObject');
+    await page.getByLabel('Context keys').fill('aws:SourceIp = 10.1.2.3 (ip)');
+    await page.getByRole('button', { name: 'Run simulation' }).click();
+    const decisions = page.locator('table.simulation tbody td:nth-child(3)');
+    await page.locator('table.simulation tbody tr').filter({ hasText: 's3:PutObject' }).waitFor();
+    assert.deepEqual(await decisions.allInnerTexts(), ['allowed', 'implicitDeny']);
+    await page.getByLabel('Context keys').fill('aws:SourceIp = 192.168.1.1 (ip)');
+    await page.getByRole('button', { name: 'Run simulation' }).click();
+    await page.waitForFunction(() => {
+      const cell = (globalThis as unknown as { document: { querySelector(s: string): { textContent: string } | null } }).document.querySelector(
+        'table.simulation tbody td:nth-child(3)',
+      );
+      return cell?.textContent === 'implicitDeny';
+    });
+    await shot('07-simulator-custom');
+  });
+
   it('validates a policy as it is typed, with IAM\'s own messages, and creates it', async () => {
     await page.getByRole('link', { name: 'Policies' }).click();
     await heading('Policies');

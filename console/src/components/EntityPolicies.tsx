@@ -1,7 +1,7 @@
 // The policies of a user, group or role: attached managed policies (attach, detach)
 // and inline policies (add, edit in the policy editor, delete).
 import { paginateListPolicies, type AttachedPolicy } from '@aws-sdk/client-iam';
-import { useId, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { collectPages, useAws } from '../aws.ts';
 import { useAction, useLoad } from '../hooks.ts';
 import { ENTITY_POLICIES, type EntityKind } from '../iam-entities.ts';
@@ -61,7 +61,6 @@ function AttachedPolicies({ kind, name }: { kind: EntityKind; name: string }) {
 /** A policy chosen by name (from ListPolicies: AWS managed and this account's) or ARN. */
 function AttachPolicy({ onAttach }: { onAttach: (policyArn: string) => Promise<void> }) {
   const { clients } = useAws();
-  const id = useId();
   const [choice, setChoice] = useState('');
   const policies = useLoad(
     () => collectPages(paginateListPolicies({ client: clients.iam, pageSize: 1000 }, { Scope: 'All' }), (page) => page.Policies),
@@ -82,15 +81,7 @@ function AttachPolicy({ onAttach }: { onAttach: (policyArn: string) => Promise<v
 
   return (
     <form className="inline-form" onSubmit={submit}>
-      <div className="field wide">
-        <label htmlFor={id}>Policy to attach (name or ARN)</label>
-        <input id={id} list={`${id}-list`} value={choice} onChange={(event) => setChoice(event.target.value)} required spellCheck={false} autoComplete="off" />
-        <datalist id={`${id}-list`}>
-          {(policies.data ?? []).map((policy) => (
-            <option key={policy.Arn} value={policy.PolicyName} />
-          ))}
-        </datalist>
-      </div>
+      <Field label="Policy to attach (name or ARN)" value={choice} onChange={setChoice} required wide suggestions={policies.data?.map((policy) => policy.PolicyName!)} />
       <button type="submit" className="primary" disabled={action.busy || policies.loading}>
         {policies.loading ? 'Loading policies…' : 'Attach policy'}
       </button>

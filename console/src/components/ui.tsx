@@ -15,13 +15,16 @@ interface FieldProps {
   pattern?: string;
   hint?: string;
   autoFocus?: boolean;
+  /** Values offered as you type (a datalist); any other value is allowed too. */
+  suggestions?: readonly string[];
+  wide?: boolean;
 }
 
 export function Field(props: FieldProps) {
   const id = useId();
   const hintId = `${id}-hint`;
   return (
-    <div className="field">
+    <div className={props.wide ? 'field wide' : 'field'}>
       <label htmlFor={id}>{props.label}</label>
       <input
         id={id}
@@ -36,7 +39,15 @@ export function Field(props: FieldProps) {
         autoFocus={props.autoFocus}
         aria-describedby={props.hint ? hintId : undefined}
         spellCheck={false}
+        list={props.suggestions ? `${id}-list` : undefined}
       />
+      {props.suggestions && (
+        <datalist id={`${id}-list`}>
+          {props.suggestions.map((value) => (
+            <option key={value} value={value} />
+          ))}
+        </datalist>
+      )}
       {props.hint && (
         <small id={hintId} className="hint">
           {props.hint}

@@ -2,6 +2,9 @@
 // policies) or SimulateCustomPolicy (policies pasted here), for actions, resources and
 // context keys; shows each decision with the statements that matched.
 import {
+  paginateListGroups,
+  paginateListRoles,
+  paginateListUsers,
   SimulateCustomPolicyCommand,
   SimulatePrincipalPolicyCommand,
   type ContextEntry,
@@ -9,9 +12,9 @@ import {
   type EvaluationResult,
 } from '@aws-sdk/client-iam';
 import { useState, type FormEvent } from 'react';
-import { useAws } from '../aws.ts';
+import { collectPages, useAws } from '../aws.ts';
 import { ErrorNote, Field, Page, Panel, Select, TextArea } from '../components/ui.tsx';
-import { useAction } from '../hooks.ts';
+import { useAction, useLoad } from '../hooks.ts';
 
 const CONTEXT_TYPES = ['string', 'stringList', 'numeric', 'numericList', 'boolean', 'booleanList', 'ip', 'ipList', 'binary', 'binaryList', 'date', 'dateList'];
 
@@ -46,6 +49,16 @@ export function Simulator() {
   const [actions, setActions] = useState('iam:CreateUser');
   const [resources, setResources] = useState('*');
   const [context, setContext] = useState('');
+  const [resourcePolicy, setResourcePolicy] = useState('');
+  const [callerArn, setCallerArn] = useState('');
+  const principals = useLoad(async () => {
+    const [users, groups, roles] = await Promise.all([
+      collectPages(paginateListUsers({ client: clients.iam }, {}), (page) => page.Users),
+      collectPages(paginateListGroups({ client: clients.iam }, {}), (page) => page.Groups),
+      collectPages(paginateListRoles({ client: clients.iam }, {}), (page) => page.Roles),
+    ]);
+    return [...users, ...groups, ...roles].map((entity) => entity.Arn!);
+  }, [clients]);
   const [results, setResults] = useState<EvaluationResult[]>();
   const action = useAction();
 
@@ -60,7 +73,14 @@ export function Simulator() {
       const answer =
         mode === 'principal'
           ? await clients.iam.send(new SimulatePrincipalPolicyCommand({ PolicySourceArn: principalArn.trim(), ...common }))
-          : await clients.iam.send(new SimulateCustomPolicyCommand({ PolicyInputList: policies.split(/\n-{3,}\n/).map((p) => p.trim()).filter(Boolean), ...common }));
+          : await clients.iam.send(
+              new SimulateCustomPolicyCommand({
+                PolicyInputList: policies.split(/\n-{3,}\n/).map((p) => p.trim()).filter(Boolean),
+                ...(resourcePolicy.trim() ? { ResourcePolicy: resourcePolicy } : {}),
+                ...(callerArn.trim() ? { CallerArn: callerArn.trim() } : {}),
+                ...common,
+              }),
+            );
       setResults(answer.EvaluationResults ?? []);
     });
   }
@@ -70,7 +90,7 @@ export function Simulator() {
       <Panel title="Simulate">
         <form className="stacked-form" onSubmit={submit}>
           <Select
-            label="Simulate"
+            label="What to simulate"
             value={mode}
             onChange={(value) => setMode(value as 'principal' | 'custom')}
             options={[
@@ -79,9 +99,20 @@ export function Simulator() {
             ]}
           />
           {mode === 'principal' ? (
-            <Field label="Principal ARN" value={principalArn} onChange={setPrincipalArn} required hint="A user, group or role ARN of this account." />
+            <Field
+              label="Principal ARN"
+              value={principalArn}
+              onChange={setPrincipalArn}
+              required
+              hint="A user, group or role ARN of this account."
+              suggestions={principals.data}
+            />
           ) : (
-            <TextArea label="Policy documents" value={policies} onChange={setPolicies} rows={10} hint="One or more JSON policies, separated by a line of ---." />
+            <>
+              <TextArea label="Policy documents" value={policies} onChange={setPolicies} rows={10} hint="One or more JSON policies, separated by a line of ---." />
+              <TextArea label="Resource policy (optional)" value={resourcePolicy} onChange={setResourcePolicy} rows={5} hint="A resource-based policy to simulate with them; it needs a caller." />
+              <Field label="Caller ARN (optional)" value={callerArn} onChange={setCallerArn} hint="An IAM user ARN: who calls, for the resource policy." suggestions={principals.data?.filter((arn) => arn.includes(':user/'))} />
+            </>
           )}
           <TextArea label="Actions" value={actions} onChange={setActions} rows={3} hint="One per line or comma-separated, e.g. iam:CreateUser." />
           <TextArea label="Resource ARNs" value={resources} onChange={setResources} rows={2} hint="* for any resource." />
