@@ -78,7 +78,10 @@ interface FailureRecord {
 
 export async function signIn(deps: SignInDeps, request: SignInRequest, caller: Caller): Promise<SignInResult> {
   const accountId = await accountOf(deps, request.account);
-  if (!accountId) return failed();
+  if (!accountId) {
+    await hashAsLong(request.password);
+    return failed();
+  }
   const userName = request.root ? ROOT_USER_NAME : request.userName!;
   const failureKey = `${accountId}/${userName.toLowerCase()}`;
   const now = deps.clock.now();
