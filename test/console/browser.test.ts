@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import type { RunningServer } from '../../src/server/server.ts';
 import { TEST_ACCOUNT, TEST_REGION } from '../helpers/server.ts';
 import { NO_BROWSER, openConsolePage, type ConsolePage } from './browser.ts';
-import { consoleLogins, consoleUser, enableMfa, iamAsRoot, startConsoleServer } from './fixtures.ts';
+import { consoleLogins, consoleUser, enableMfa, iamAsRoot, recordsOf, startConsoleServer } from './fixtures.ts';
 
 const PASSWORD = 'Console-Admin-9';
 const HOSTILE = '<img src=x onerror=alert(1)>';
@@ -66,6 +66,12 @@ describe('the console in headless Chromium', { skip: NO_BROWSER }, () => {
     await page.getByRole('button', { name: 'Create user' }).click();
     await page.getByRole('link', { name: 'bob', exact: true }).waitFor();
     await shot('04-users');
+    // The console called IAM like any client: signed with the session, authorized, recorded.
+    const [created] = await recordsOf(server, 'CreateUser');
+    assert.equal(created.requestParameters.userName, 'bob');
+    assert.equal(created.userIdentity.arn, `arn:aws:iam::${TEST_ACCOUNT}:user/admin`);
+    assert.equal(created.userIdentity.sessionContext.attributes.mfaAuthenticated, 'true');
+    assert.equal(created.bulwarkAuthorization[0].decision, 'Allow');
   });
 
   it("attaches a policy and creates an access key on the user's page", async () => {
