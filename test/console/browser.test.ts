@@ -168,6 +168,19 @@ describe('the console in headless Chromium', { skip: NO_BROWSER }, () => {
     await shot('09-policies');
   });
 
+  it("edits a customer managed policy as a new default version, then sets the old one back", async () => {
+    await page.getByRole('link', { name: 'ReadBuckets' }).click();
+    await heading('Policy ReadBuckets');
+    const document = page.getByRole('textbox', { name: 'Policy document' });
+    await document.fill('{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject", "s3:ListBucket"], "Resource": "*"}]}');
+    await page.getByText('The policy is valid.').waitFor();
+    await page.getByRole('button', { name: 'Save as new default version' }).click();
+    await page.getByRole('button', { name: 'Set v1 as default' }).click();
+    await page.getByRole('button', { name: 'Set v2 as default' }).waitFor();
+    assert.doesNotMatch(await document.inputValue(), /ListBucket/);
+    await shot('09-policy-versions');
+  });
+
   it('creates a group and adds the user to it', async () => {
     await page.getByRole('link', { name: 'Groups' }).click();
     await heading('Groups');

@@ -13,8 +13,10 @@ import {
   ListEntitiesForPolicyCommand,
   ListPolicyVersionsCommand,
   paginateListPolicies,
+  SetDefaultPolicyVersionCommand,
   type IAMClient,
   type Policy,
+  type PolicyVersion,
   type PolicyScopeType,
 } from '@aws-sdk/client-iam';
 import { useEffect, useState, type FormEvent } from 'react';
@@ -39,6 +41,12 @@ async function deletePolicyCompletely(iam: IAMClient, policyArn: string): Promis
   }
   await iam.send(new DeletePolicyCommand({ PolicyArn: policyArn }));
 }
+
+const VERSION_COLUMNS: Column<PolicyVersion>[] = [
+  { header: 'Version', cell: (version) => version.VersionId },
+  { header: 'Default', cell: (version) => (version.IsDefaultVersion ? 'yes' : 'no') },
+  { header: 'Created', cell: (version) => formatTime(version.CreateDate) },
+];
 
 const POLICY_COLUMNS: Column<Policy>[] = [
   { header: 'Policy name', cell: (policy) => <a href={href('policies', policy.Arn!)}>{policy.PolicyName}</a> },
@@ -156,7 +164,8 @@ export function PolicyDetail({ policyArn }: { policyArn: string }) {
     const { Policy: found } = await clients.iam.send(new GetPolicyCommand({ PolicyArn: policyArn }));
     const version = await clients.iam.send(new GetPolicyVersionCommand({ PolicyArn: policyArn, VersionId: found!.DefaultVersionId }));
     const entities = await clients.iam.send(new ListEntitiesForPolicyCommand({ PolicyArn: policyArn }));
-    return { policy: found!, document: prettyJson(decodeURIComponent(version.PolicyVersion?.Document ?? '')), entities };
+    const { Versions = [] } = await clients.iam.send(new ListPolicyVersionsCommand({ PolicyArn: policyArn }));
+    return { policy: found!, document: prettyJson(decodeURIComponent(version.PolicyVersion?.Document ?? '')), entities, versions: Versions };
   }, [clients, policyArn]);
   const [document, setDocument] = useState('');
   const [validity, setValidity] = useState<Validity>('checking');
@@ -178,6 +187,11 @@ export function PolicyDetail({ policyArn }: { policyArn: string }) {
     });
     if (saved) policy.reload();
   }
+
+  const versionAction = useAction();
+  const changeVersion = async (work: () => Promise<unknown>) => {
+    if (await versionAction.run(work)) policy.reload();
+  };
 
   const entities = policy.data?.entities;
   return (
@@ -207,6 +221,29 @@ export function PolicyDetail({ policyArn }: { policyArn: string }) {
               ].join(', ') || 'nothing'}
             </dd>
           </dl>
+          {!awsManaged && (
+            <Panel title="Versions">
+              <ErrorNote error={versionAction.error} />
+              <DataTable
+                rows={policy.data.versions}
+                rowKey={(version) => version.VersionId!}
+                columns={VERSION_COLUMNS}
+                actions={(version) =>
+                  !version.IsDefaultVersion && (
+                    <>
+                      <button type="button" onClick={() => changeVersion(() => clients.iam.send(new SetDefaultPolicyVersionCommand({ PolicyArn: policyArn, VersionId: version.VersionId })))}>
+                        Set {version.VersionId} as default
+                      </button>
+                      <ConfirmButton
+                        label={`Delete ${version.VersionId}`}
+                        onConfirm={() => changeVersion(() => clients.iam.send(new DeletePolicyVersionCommand({ PolicyArn: policyArn, VersionId: version.VersionId })))}
+                      />
+                    </>
+                  )
+                }
+              />
+            </Panel>
+          )}
           <Panel title="Policy document">
             {awsManaged ? (
               <pre className="json" tabIndex={0}>
