@@ -202,6 +202,10 @@ describe('the console in headless Chromium', { skip: NO_BROWSER }, () => {
     await page.getByRole('link', { name: 'auditor' }).click();
     await heading('Role auditor');
     await page.getByText('sts:AssumeRole').first().waitFor();
+    await page.getByLabel('Tag key').fill('team');
+    await page.getByLabel('Tag value').fill('security');
+    await page.getByRole('button', { name: 'Add tag' }).click();
+    await page.getByRole('cell', { name: 'security', exact: true }).waitFor();
     await shot('11-role');
   });
 

@@ -14,6 +14,7 @@ import {
 import { useEffect, useState, type FormEvent } from 'react';
 import { collectPages, useAws } from '../aws.ts';
 import { EntityPolicies, prettyJson } from '../components/EntityPolicies.tsx';
+import { EntityTags } from '../components/EntityTags.tsx';
 import { PolicyEditor } from '../components/PolicyEditor.tsx';
 import { DataTable, Listing, type Column } from '../components/DataTable.tsx';
 import { ConfirmButton, ErrorNote, Field, formatTime, Page, Panel } from '../components/ui.tsx';
@@ -139,7 +140,12 @@ export function RoleDetail({ roleName }: { roleName: string }) {
           </form>
         </Panel>
       )}
-      {!role.error && <EntityPolicies kind="role" name={roleName} />}
+      {!role.error && (
+        <>
+          <EntityPolicies kind="role" name={roleName} />
+          <EntityTags kind="role" name={roleName} />
+        </>
+      )}
     </Page>
   );
 }

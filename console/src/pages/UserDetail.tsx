@@ -13,6 +13,7 @@ import {
 import { useState } from 'react';
 import { useAws } from '../aws.ts';
 import { EntityPolicies } from '../components/EntityPolicies.tsx';
+import { EntityTags } from '../components/EntityTags.tsx';
 import { DataTable, Listing, type Column } from '../components/DataTable.tsx';
 import { ConfirmButton, ErrorNote, formatTime, Notice, Page, Panel } from '../components/ui.tsx';
 import { href, useAction, useLoad } from '../hooks.ts';
@@ -45,6 +46,7 @@ export function UserDetail({ userName }: { userName: string }) {
         <>
           <EntityPolicies kind="user" name={userName} />
           <UserGroups userName={userName} />
+          <EntityTags kind="user" name={userName} />
           <AccessKeys userName={userName} />
           <ConsolePassword userName={userName} />
           <MfaDevices userName={userName} />
