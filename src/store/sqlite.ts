@@ -3,8 +3,8 @@
 // is on disk before its promise resolves and survives a crash or power loss.
 // Transactions start with BEGIN IMMEDIATE, taking the write lock up front, so another
 // process on the same file waits (busy timeout) instead of failing mid-transaction.
-// CloudTrail's event log is written through a second connection on a worker thread
-// (event-log-sqlite-thread.ts), with its own durability setting (see its worker).
+// CloudTrail's event log has a connection of its own, whose commits skip the fsync
+// (event-log-sqlite-connection.ts says why and what that keeps).
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
@@ -12,8 +12,8 @@ import { SchemaVersionError } from './errors.ts';
 import { SerializedStore, type KeyRange, type Row, type SyncEngine } from './serialized.ts';
 import type { Store } from './store.ts';
 import { serializedEventLog, type EventLog } from './event-log.ts';
+import { SqliteConnectionEventLog } from './event-log-sqlite-connection.ts';
 import { SQLITE_EVENT_LOG_MIGRATION, SQLITE_EVENT_LOG_WIPE, SQLITE_EVENT_LOG_POSTINGS_MIGRATION, SqliteEventLog } from './event-log-sqlite.ts';
-import { SqliteThreadEventLog } from './event-log-sqlite-thread.ts';
 
 const BUSY_TIMEOUT_MS = 5000;
 
@@ -47,13 +47,13 @@ export function openSqliteStore(path: string): Store {
   return Object.assign(store, { eventLog: () => eventLog });
 }
 
-/** A store on a file: documents on this connection, the event log on a thread of its own. */
+/** A store on a file: the event log on a second connection of its own. */
 class SqliteFileStore extends SerializedStore {
-  readonly #eventLog: SqliteThreadEventLog;
+  readonly #eventLog: SqliteConnectionEventLog;
 
   constructor(engine: SqliteEngine, path: string) {
     super(engine);
-    this.#eventLog = new SqliteThreadEventLog(path);
+    this.#eventLog = new SqliteConnectionEventLog(path, () => new SqliteEngine(path, { synchronous: 'NORMAL', autoCheckpoint: false, busyTimeoutMs: 0 }));
   }
 
   eventLog(): EventLog {
@@ -67,21 +67,23 @@ class SqliteFileStore extends SerializedStore {
 }
 
 export interface SqliteEngineOptions {
-  /** FULL (the default): a commit is on disk before it returns. See event-log-sqlite-worker.ts for NORMAL. */
+  /** FULL (the default): a commit is on disk before it returns. NORMAL: see event-log-sqlite-connection.ts. */
   synchronous?: 'FULL' | 'NORMAL';
-  /** False: commits never copy the WAL into the database file; another connection checkpoints. */
+  /** False: commits never copy the WAL into the database file (a WalCheckpointer does). */
   autoCheckpoint?: boolean;
+  /** How long a write waits for another connection's lock before SQLITE_BUSY (default 5 s). */
+  busyTimeoutMs?: number;
 }
 
-export class SqliteEngine implements SyncEngine {
+class SqliteEngine implements SyncEngine {
   readonly #db: DatabaseSync;
   readonly #statements = new Map<string, StatementSync>();
   /** CloudTrail's event log on this connection (it shares the connection's transactions). */
   readonly events: SqliteEventLog;
 
-  constructor(path: string, { synchronous = 'FULL', autoCheckpoint = true }: SqliteEngineOptions = {}) {
+  constructor(path: string, { synchronous = 'FULL', autoCheckpoint = true, busyTimeoutMs = BUSY_TIMEOUT_MS }: SqliteEngineOptions = {}) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.#db = new DatabaseSync(path, { timeout: BUSY_TIMEOUT_MS });
+    this.#db = new DatabaseSync(path, { timeout: busyTimeoutMs });
     try {
       this.#db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${synchronous};${autoCheckpoint ? '' : ' PRAGMA wal_autocheckpoint = 0;'}`);
       migrate(this.#db);

@@ -219,6 +219,26 @@ describe('sqlite event log on disk', () => {
     assert.deepEqual(page.events, [event(1)]);
   });
 
+  it('an append while a documents transaction holds the write lock across an await waits its turn, without blocking the thread', async () => {
+    const store = openSqliteStore(join(directory, `${++files}.db`));
+    try {
+      let appended = false;
+      let append: Promise<unknown> | undefined;
+      await store.transaction(async (tx) => {
+        await tx.put('t.things', 'a', 1); // the write lock is taken
+        append = store.eventLog!().append([event(1)]).then(() => (appended = true));
+        await new Promise((resolve) => setTimeout(resolve, 50)); // the event loop runs: the append tries meanwhile
+        assert.equal(appended, false, 'the append waited for the lock');
+        await tx.put('t.things', 'b', 2);
+      });
+      await append;
+      assert.deepEqual(await store.get('t.things', 'b'), 2);
+      assert.equal((await store.eventLog!().query({ account: ACCOUNT, region: 'us-east-1', start: 0, end: T0 * 2, limit: 10 })).events.length, 1);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('migrates a database of schema version 2 (an index per attribute): its events are found by every attribute', async () => {
     const path = join(directory, `${++files}.db`);
     const old = new DatabaseSync(path);
