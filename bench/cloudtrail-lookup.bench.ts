@@ -3,7 +3,7 @@
 // appends of 10,000), spread over 80 days in time order, 200 users round robin (the
 // worst case for the log's postings: nearly every chunk holds every user), then pages
 // of 50 for one attribute and a time range of 1 to 30 days, every attribute in turn.
-//   lookup p95   queryEvents through the store's worker thread      target < 50 ms
+//   lookup p95   queryEvents, as LookupEvents runs it               target < 50 ms
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

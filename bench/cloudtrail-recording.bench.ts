@@ -14,9 +14,7 @@ import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Benchmark, BenchResult } from './run.ts';
-import { load, percentile, signedQuery, startBulwark, type BulwarkProcess, type SignedRequest } from './support.ts';
-import { openStore } from '../src/store/index.ts';
-import { ACCESS_KEYS } from '../src/services/credentials.ts';
+import { load, percentile, signedQuery, startBulwark, storeWithRootKey, type BulwarkProcess, type SignedRequest } from './support.ts';
 
 const CONNECTIONS = 50;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
@@ -38,14 +36,7 @@ interface Server {
 /** A server on a fresh SQLite store holding the bench's access key (so signatures are verified). */
 async function startServer(recording: boolean): Promise<Server> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bulwark-bench-ct-'));
-  const storeUrl = `sqlite:${join(dataDir, 'bulwark.db')}`;
-  const store = await openStore(storeUrl);
-  await store.put(ACCESS_KEYS, KEY.accessKeyId, {
-    secretAccessKey: KEY.secretAccessKey,
-    active: true,
-    principal: { type: 'Root', accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:root`, userId: ACCOUNT },
-  });
-  await store.close();
+  const storeUrl = await storeWithRootKey(dataDir, KEY, ACCOUNT);
   let signed: SignedRequest | undefined;
   const bulwark = await startBulwark(storeUrl, dataDir, async (port) => (signed = await signedQuery(port, 'sts', KEY, BODY)), [
     '--cloudtrail-recording',

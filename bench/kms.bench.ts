@@ -12,9 +12,7 @@ import { CreateKeyCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import type { Benchmark, BenchResult } from './run.ts';
-import { percentile, send, signedQuery, startBulwark, type Credentials, type SignedRequest } from './support.ts';
-import { openStore } from '../src/store/index.ts';
-import { ACCESS_KEYS } from '../src/services/credentials.ts';
+import { percentile, send, signedQuery, startBulwark, storeWithRootKey, type Credentials, type SignedRequest } from './support.ts';
 
 const CONNECTIONS = 50;
 const DURATION_MS = 5_000;
@@ -60,14 +58,7 @@ async function alternatingLoad(agent: Agent, port: number, calls: SignedRequest[
 
 async function run(): Promise<BenchResult[]> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bulwark-bench-kms-'));
-  const storeUrl = `sqlite:${join(dataDir, 'bulwark.db')}`;
-  const store = await openStore(storeUrl);
-  await store.put(ACCESS_KEYS, KEY.accessKeyId, {
-    secretAccessKey: KEY.secretAccessKey,
-    active: true,
-    principal: { type: 'Root', accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:root`, userId: ACCOUNT },
-  });
-  await store.close();
+  const storeUrl = await storeWithRootKey(dataDir, KEY, ACCOUNT);
 
   const probeBody = 'Action=GetCallerIdentity&Version=2011-06-15';
   const bulwark = await startBulwark(storeUrl, dataDir, (port) => signedQuery(port, 'sts', KEY, probeBody));

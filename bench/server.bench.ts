@@ -9,9 +9,7 @@ import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Benchmark, BenchResult } from './run.ts';
-import { load, percentile, rssMb, signedQuery, startBulwark } from './support.ts';
-import { openStore } from '../src/store/index.ts';
-import { ACCESS_KEYS } from '../src/services/credentials.ts';
+import { load, percentile, rssMb, signedQuery, startBulwark, storeWithRootKey } from './support.ts';
 
 const CONNECTIONS = 50;
 const DURATION_MS = 5_000;
@@ -22,14 +20,7 @@ const BODY = 'Action=GetCallerIdentity&Version=2011-06-15';
 
 async function run(): Promise<BenchResult[]> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bulwark-bench-'));
-  const storeUrl = `sqlite:${join(dataDir, 'bulwark.db')}`;
-  const store = await openStore(storeUrl);
-  await store.put(ACCESS_KEYS, KEY.accessKeyId, {
-    secretAccessKey: KEY.secretAccessKey,
-    active: true,
-    principal: { type: 'Root', accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:root`, userId: ACCOUNT },
-  });
-  await store.close();
+  const storeUrl = await storeWithRootKey(dataDir, KEY, ACCOUNT);
 
   let signed;
   const bulwark = await startBulwark(storeUrl, dataDir, async (port) => (signed = await signedQuery(port, 'sts', KEY, BODY)));

@@ -7,6 +7,8 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Sha256 } from '@aws-crypto/sha256-js';
+import { openStore } from '../src/store/index.ts';
+import { ACCESS_KEYS } from '../src/services/credentials.ts';
 
 const root = new URL('../', import.meta.url).pathname;
 
@@ -43,6 +45,22 @@ export async function signedQuery(port: number, service: string, credentials: Cr
     body,
   });
   return { headers: signed.headers, body };
+}
+
+/**
+ * A fresh SQLite store in `dataDir` holding `key` as an access key Bulwark issued to
+ * the root user of `account` (so every request's signature is verified); its URL.
+ */
+export async function storeWithRootKey(dataDir: string, key: Credentials, account: string): Promise<string> {
+  const storeUrl = `sqlite:${join(dataDir, 'bulwark.db')}`;
+  const store = await openStore(storeUrl);
+  await store.put(ACCESS_KEYS, key.accessKeyId, {
+    secretAccessKey: key.secretAccessKey,
+    active: true,
+    principal: { type: 'Root', accountId: account, arn: `arn:aws:iam::${account}:root`, userId: account },
+  });
+  await store.close();
+  return storeUrl;
 }
 
 export function send(agent: Agent, port: number, signed: SignedRequest): Promise<number> {

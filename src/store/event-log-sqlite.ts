@@ -1,6 +1,6 @@
-// The event log in SQLite (see event-log.ts), on whichever connection it is given (the
-// worker thread's, event-log-sqlite-worker.ts; or the store's own for a database in
-// memory). One row per event in cloudtrail_events, appended in rowid order, and an
+// The event log in SQLite (see event-log.ts), on whichever connection it is given (a
+// second one to the store's file, event-log-sqlite-connection.ts; or the store's own
+// for a database in memory). One row per event in cloudtrail_events, appended in rowid order, and an
 // index of postings instead of an index per attribute:
 //
 //   cloudtrail_event_postings  (account, region, key, value, max_time, first_row) ->

@@ -3,40 +3,19 @@
 // finds every write the old one acknowledged, and nothing half-made.
 // Runs when BULWARK_TEST_POSTGRES_URL is set (see scripts/ci-postgres.sh).
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { after, describe, it } from 'node:test';
 import { CreateUserCommand, GetUserCommand, IAMClient, ListUsersCommand, type User } from '@aws-sdk/client-iam';
+import { startBulwarkProcess, type BulwarkProcess } from '../helpers/bulwark-process.ts';
 import { DUMMY_CREDENTIALS, TEST_REGION } from '../helpers/server.ts';
 import { dropCreatedSchemas, freshSchemaUrl, SKIP_REASON } from '../store/postgres-database.ts';
 
-const MAIN = join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.ts');
 const WRITERS = 4;
 const KILL_AFTER_ACKNOWLEDGED = 40;
 
-interface BulwarkProcess {
-  child: ChildProcess;
-  url: string;
-}
-
 /** Starts `bulwark start` on the store, on a free port; resolves once it listens. */
-async function startBulwark(store: string): Promise<BulwarkProcess> {
-  const child = spawn(process.execPath, [MAIN, 'start', '--port', '0', '--store', store, '--log-level', 'error'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, BULWARK_DATA_DIR: '/nonexistent-bulwark-test-dir' },
-  });
-  let stderr = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stderr! }).on('line', (line) => {
-      stderr += `${line}\n`;
-      const match = /is listening on (http:\/\/\S+)/.exec(line);
-      if (match) resolve(match[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`bulwark exited (code ${code}) before listening:\n${stderr}`)));
-  });
-  return { child, url };
+function startBulwark(store: string): Promise<BulwarkProcess> {
+  return startBulwarkProcess(['--store', store], { ...process.env, BULWARK_DATA_DIR: '/nonexistent-bulwark-test-dir' });
 }
 
 async function stop({ child }: BulwarkProcess, signal: NodeJS.Signals): Promise<void> {

@@ -207,6 +207,15 @@ function runEventLogConformance(name: string, openFresh: () => Promise<Store>): 
   });
 }
 
+/** A database as Bulwark's schema version 1 left it: documents only, none yet. */
+function version1Database(path: string): DatabaseSync {
+  const db = new DatabaseSync(path);
+  db.exec(`CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES (1);
+    CREATE TABLE documents (collection TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, version INTEGER NOT NULL, PRIMARY KEY (collection, key));
+    CREATE TABLE version_counter (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL); INSERT INTO version_counter VALUES (1, 0);`);
+  return db;
+}
+
 describe('sqlite event log on disk', () => {
   it('keeps appended events across a reopen', async () => {
     const path = join(directory, `${++files}.db`);
@@ -241,10 +250,7 @@ describe('sqlite event log on disk', () => {
 
   it('migrates a database of schema version 2 (an index per attribute): its events are found by every attribute', async () => {
     const path = join(directory, `${++files}.db`);
-    const old = new DatabaseSync(path);
-    old.exec(`CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES (1);
-      CREATE TABLE documents (collection TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, version INTEGER NOT NULL, PRIMARY KEY (collection, key));
-      CREATE TABLE version_counter (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL); INSERT INTO version_counter VALUES (1, 0);`);
+    const old = version1Database(path);
     old.exec(SQLITE_EVENT_LOG_MIGRATION);
     old.exec('UPDATE schema_version SET version = 2');
     const logged = [
@@ -283,11 +289,8 @@ describe('sqlite event log on disk', () => {
 
   it('migrates a database of schema version 1 (documents only): its documents stay and the event log works', async () => {
     const path = join(directory, `${++files}.db`);
-    const old = new DatabaseSync(path);
-    old.exec(`CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES (1);
-      CREATE TABLE documents (collection TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, version INTEGER NOT NULL, PRIMARY KEY (collection, key));
-      CREATE TABLE version_counter (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL); INSERT INTO version_counter VALUES (1, 7);
-      INSERT INTO documents VALUES ('t.things', 'a', '{"kept":true}', 7);`);
+    const old = version1Database(path);
+    old.exec(`UPDATE version_counter SET value = 7; INSERT INTO documents VALUES ('t.things', 'a', '{"kept":true}', 7);`);
     old.close();
     const store = openSqliteStore(path);
     try {

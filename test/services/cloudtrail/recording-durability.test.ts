@@ -5,42 +5,23 @@
 // answer reached a client. (An answer sent before its record is committed is caught
 // in about one kill of four: hence several.)
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { after, describe, it } from 'node:test';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { openSqliteStore } from '../../../src/store/sqlite.ts';
 import type { EventLogCursor } from '../../../src/store/event-log.ts';
+import { startBulwarkProcess } from '../../helpers/bulwark-process.ts';
 import { DUMMY_CREDENTIALS, TEST_ACCOUNT, TEST_REGION } from '../../helpers/server.ts';
 
-const MAIN = join(import.meta.dirname, '..', '..', '..', 'src', 'cli', 'main.ts');
 const CLIENTS = 16;
 const KILLS = 5;
 const KILL_AFTER_ACKNOWLEDGED = 150;
 
 const dir = mkdtempSync(join(tmpdir(), 'bulwark-recording-durability-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Starts `bulwark start` (recording left at its default) on a free port; resolves once it listens. */
-async function startBulwark(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [MAIN, 'start', '--port', '0', '--data-dir', dataDir, '--log-level', 'error'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stderr! }).on('line', (line) => {
-      stderr += `${line}\n`;
-      const match = /is listening on (http:\/\/\S+)/.exec(line);
-      if (match) resolve(match[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`bulwark exited (code ${code}) before listening:\n${stderr}`)));
-  });
-  return { child, url };
-}
 
 /** The requestID of every record in the log of the default account and region. */
 async function recordedRequestIds(dbPath: string): Promise<Set<string>> {
@@ -61,7 +42,8 @@ async function recordedRequestIds(dbPath: string): Promise<Set<string>> {
 
 /** Calls GetCallerIdentity from CLIENTS clients until SIGKILL; resolves with the request ids answered. */
 async function loadUntilKilled(dataDir: string): Promise<string[]> {
-  const { child, url } = await startBulwark(dataDir);
+  // Recording is left at its default.
+  const { child, url } = await startBulwarkProcess(['--data-dir', dataDir]);
   const sts = new STSClient({ endpoint: url, region: TEST_REGION, credentials: DUMMY_CREDENTIALS, maxAttempts: 1 });
   const acknowledged: string[] = [];
   const exited = once(child, 'exit');
