@@ -76,7 +76,9 @@ export class SqliteConnectionEventLog implements EventLog {
       try {
         return this.#appendNow(events);
       } catch (error) {
-        if ((error as { errcode?: number }).errcode !== SQLITE_BUSY || performance.now() - started > GIVE_UP_AFTER_MS) throw error;
+        // (An extended result code keeps the primary one in its low byte.)
+        const busy = (((error as { errcode?: number }).errcode ?? 0) & 0xff) === SQLITE_BUSY;
+        if (!busy || performance.now() - started > GIVE_UP_AFTER_MS) throw error;
       }
       await sleep(Math.min(MAX_PAUSE_MS, attempt));
     }

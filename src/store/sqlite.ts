@@ -53,7 +53,9 @@ class SqliteFileStore extends SerializedStore {
 
   constructor(engine: SqliteEngine, path: string) {
     super(engine);
-    this.#eventLog = new SqliteConnectionEventLog(path, () => new SqliteEngine(path, { synchronous: 'NORMAL', autoCheckpoint: false, busyTimeoutMs: 0 }));
+    // This store's connection migrated the file when it opened.
+    const open = () => new SqliteEngine(path, { synchronous: 'NORMAL', autoCheckpoint: false, busyTimeoutMs: 0, migrate: false });
+    this.#eventLog = new SqliteConnectionEventLog(path, open);
   }
 
   eventLog(): EventLog {
@@ -73,6 +75,8 @@ export interface SqliteEngineOptions {
   autoCheckpoint?: boolean;
   /** How long a write waits for another connection's lock before SQLITE_BUSY (default 5 s). */
   busyTimeoutMs?: number;
+  /** False: the schema is known to be current (default: bring it up to date). */
+  migrate?: boolean;
 }
 
 class SqliteEngine implements SyncEngine {
@@ -81,12 +85,13 @@ class SqliteEngine implements SyncEngine {
   /** CloudTrail's event log on this connection (it shares the connection's transactions). */
   readonly events: SqliteEventLog;
 
-  constructor(path: string, { synchronous = 'FULL', autoCheckpoint = true, busyTimeoutMs = BUSY_TIMEOUT_MS }: SqliteEngineOptions = {}) {
+  constructor(path: string, options: SqliteEngineOptions = {}) {
+    const { synchronous = 'FULL', autoCheckpoint = true, busyTimeoutMs = BUSY_TIMEOUT_MS } = options;
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.#db = new DatabaseSync(path, { timeout: busyTimeoutMs });
     try {
       this.#db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${synchronous};${autoCheckpoint ? '' : ' PRAGMA wal_autocheckpoint = 0;'}`);
-      migrate(this.#db);
+      if (options.migrate ?? true) migrate(this.#db);
       this.events = new SqliteEventLog(this.#db);
     } catch (error) {
       this.#db.close();
