@@ -19,7 +19,7 @@ import { ACTION_PREFIX } from '../services/authorization.ts';
 import type { ServiceDefinition } from '../services/service.ts';
 import type { Store } from '../store/store.ts';
 import type { AuthorizationRecord, Authorizer } from './authorize.ts';
-import type { Router } from './route.ts';
+import type { Route, Router } from './route.ts';
 import type { Settings } from './settings.ts';
 
 export interface PipelineDeps {
@@ -54,6 +54,12 @@ interface CallRecord {
   authorization?: AuthorizationRecord[];
 }
 
+/** A call's answer, and how to answer it with an error instead (absent when no service was found). */
+interface Dispatched {
+  response: HttpResponse;
+  answerError?: (error: AwsError) => HttpResponse;
+}
+
 export class Pipeline {
   readonly #deps: PipelineDeps;
 
@@ -64,16 +70,26 @@ export class Pipeline {
   async handle(request: HttpRequest): Promise<HttpResponse> {
     const started = performance.now();
     const record: CallRecord = { requestId: randomUUID(), receivedAt: this.#deps.clock.now(), status: 0 };
-    const response = await this.#dispatch(request, record);
+    const { response, answerError } = await this.#dispatch(request, record);
     record.status = response.status;
-    // The answer waits for durable subscribers (CloudTrail): no acknowledged call goes unrecorded.
-    if (record.service) await this.#deps.events.publish(callEvent(record, request));
+    let answer = response;
+    // The answer waits for durable subscribers (CloudTrail): no acknowledged call goes
+    // unrecorded. A call that could not be recorded is answered as failed (it may have
+    // taken effect, as after any InternalFailure), never as done.
+    if (record.service) {
+      try {
+        await this.#deps.events.publish(callEvent(record, request));
+      } catch {
+        answer = answerError?.(internalFailure()) ?? response;
+        record.status = answer.status;
+      }
+    }
     this.#log(record, performance.now() - started);
-    return response;
+    return answer;
   }
 
-  async #dispatch(request: HttpRequest, record: CallRecord): Promise<HttpResponse> {
-    const { router, settings } = this.#deps;
+  async #dispatch(request: HttpRequest, record: CallRecord): Promise<Dispatched> {
+    const { router } = this.#deps;
     let scope;
     try {
       scope = credentialScopeOf(request);
@@ -81,10 +97,19 @@ export class Pipeline {
       scope = undefined; // a malformed signature is reported by authenticate, once routed
     }
     const route = router.route(request, scope?.service);
-    if (!route) return unroutable(record);
+    if (!route) return { response: unroutable(record) };
     const { model } = route;
     const codec = codecFor(route.protocol);
     record.service = model.name;
+    const context = { requestId: record.requestId };
+    const answerError = (error: AwsError) => codec.serializeError(model, error, context);
+    return { response: await this.#execute(request, record, route, answerError), answerError };
+  }
+
+  async #execute(request: HttpRequest, record: CallRecord, route: Route, answerError: (error: AwsError) => HttpResponse): Promise<HttpResponse> {
+    const { settings } = this.#deps;
+    const { model } = route;
+    const codec = codecFor(route.protocol);
     const context = { requestId: record.requestId };
     try {
       // The operation is resolved before authentication because a few operations are
@@ -161,7 +186,7 @@ export class Pipeline {
     } catch (error) {
       const awsError = this.#asAwsError(error, record);
       record.error = { code: awsError.code, message: awsError.message };
-      return codec.serializeError(model, awsError, context);
+      return answerError(awsError);
     }
   }
 
@@ -192,10 +217,7 @@ export class Pipeline {
       operation: record.operation,
       error: error instanceof Error ? error.stack : String(error),
     });
-    return new AwsError('InternalFailure', 'The request processing has failed because of an unknown error.', {
-      status: 500,
-      senderFault: false,
-    });
+    return internalFailure();
   }
 
   #log(record: CallRecord, latencyMs: number): void {
@@ -243,6 +265,11 @@ const EVENT_SOURCE_PREFIX: Partial<Record<ModelName, string>> = { cloudwatch: 'm
 function changesPermissions(service: string, operation: string): boolean {
   if (service === 'iam') return !/^(Get|List|Simulate|Generate)/.test(operation);
   return service === 'organizations' && !/^(Describe|List)/.test(operation);
+}
+
+/** AWS's answer to a failure on its side: an unexpected error, or a call whose event could not be stored. */
+function internalFailure(): AwsError {
+  return new AwsError('InternalFailure', 'The request processing has failed because of an unknown error.', { status: 500, senderFault: false });
 }
 
 /** Nothing in the request says which AWS service it is for. */
