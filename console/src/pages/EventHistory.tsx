@@ -79,7 +79,7 @@ export function EventHistory() {
           <Panel title={`Events (${rows.length})`}>
             {rows.length === 0 ? (
               <p className="muted">
-                No events match. (Bulwark records events only while CloudTrail recording is on: <code>--cloudtrail-recording on</code>.)
+                No events match. (Bulwark records every call unless it was started with <code>--cloudtrail-recording off</code>.)
               </p>
             ) : (
               <table className="events">
