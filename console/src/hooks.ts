@@ -54,13 +54,16 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): Loaded<T> {
   return { ...state, reload: () => setGeneration((g) => g + 1) };
 }
 
-/** Runs an action (a form submit), keeping its error text and whether it is under way. */
-export function useAction(): {
+export interface Action {
   busy: boolean;
   error: string | undefined;
+  /** Runs `action`; answers whether it succeeded. */
   run: (action: () => Promise<unknown>) => Promise<boolean>;
   clear: () => void;
-} {
+}
+
+/** Runs an action (a form submit), keeping its error text and whether it is under way. */
+export function useAction(): Action {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   const run = async (action: () => Promise<unknown>) => {
@@ -78,4 +81,23 @@ export function useAction(): {
     }
   };
   return { busy, error, run, clear: () => setError(undefined) };
+}
+
+export interface Change extends Action {
+  /** Runs `work` and, when it succeeds, reloads; answers whether it succeeded. */
+  change: (work: () => Promise<unknown>) => Promise<boolean>;
+}
+
+/**
+ * useAction whose successful runs reload `state`: a row deleted, added or changed.
+ * `change` answers whether the work succeeded (a form clears its fields then).
+ */
+export function useChange(state: { reload: () => void }): Change {
+  const action = useAction();
+  const change = async (work: () => Promise<unknown>) => {
+    const done = await action.run(work);
+    if (done) state.reload();
+    return done;
+  };
+  return { ...action, change };
 }

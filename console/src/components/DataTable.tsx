@@ -2,8 +2,8 @@
 // what to show while loading, on error and when there is nothing. Cells are React
 // nodes, so every value renders as text.
 import type { ReactNode } from 'react';
-import type { Loaded } from '../hooks.ts';
-import { ErrorNote, Loading } from './ui.tsx';
+import type { Change, Loaded } from '../hooks.ts';
+import { ConfirmButton, ErrorNote, Loading } from './ui.tsx';
 
 export interface Column<T> {
   header: string;
@@ -69,6 +69,47 @@ export function Listing<T>({
       {state.loading && !state.data && <Loading what={what} />}
       {state.data && state.data.length === 0 && <p className="muted">{empty}</p>}
       {state.data && state.data.length > 0 && children(state.data)}
+    </>
+  );
+}
+
+/**
+ * A `Listing` in a table whose rows each have a delete button (it asks once more).
+ * `remover` runs the delete and reloads the list; its error shows above the table.
+ * Without `onDelete` (a read-only list) the rows have no button.
+ */
+export function ListingWithDelete<T>({
+  state,
+  what,
+  empty,
+  columns,
+  rowKey,
+  remover,
+  deleteLabel,
+  onDelete,
+}: {
+  state: Loaded<readonly T[]>;
+  what: string;
+  empty: string;
+  columns: readonly Column<T>[];
+  rowKey: (row: T) => string;
+  remover: Pick<Change, 'error' | 'change'>;
+  deleteLabel: (row: T) => string;
+  onDelete: ((row: T) => Promise<unknown>) | undefined;
+}) {
+  return (
+    <>
+      <ErrorNote error={remover.error} />
+      <Listing state={state} what={what} empty={empty}>
+        {(rows) => (
+          <DataTable
+            rows={rows}
+            rowKey={rowKey}
+            columns={columns}
+            actions={(row) => onDelete && <ConfirmButton label={deleteLabel(row)} onConfirm={() => remover.change(() => onDelete(row))} />}
+          />
+        )}
+      </Listing>
     </>
   );
 }

@@ -3,10 +3,10 @@
 import { paginateListPolicies, type AttachedPolicy } from '@aws-sdk/client-iam';
 import { useState, type FormEvent } from 'react';
 import { collectPages, useAws } from '../aws.ts';
-import { useAction, useLoad } from '../hooks.ts';
+import { useAction, useChange, useLoad } from '../hooks.ts';
 import { ENTITY_POLICIES, type EntityKind } from '../iam-entities.ts';
 import { EXAMPLE_POLICY, PolicyEditor, type Validity } from './PolicyEditor.tsx';
-import { DataTable, Listing, type Column } from './DataTable.tsx';
+import { ListingWithDelete, type Column } from './DataTable.tsx';
 import { ConfirmButton, ErrorNote, Field, Panel } from './ui.tsx';
 
 export function EntityPolicies({ kind, name }: { kind: EntityKind; name: string }) {
@@ -27,27 +27,19 @@ function AttachedPolicies({ kind, name }: { kind: EntityKind; name: string }) {
   const { clients } = useAws();
   const ops = ENTITY_POLICIES[kind];
   const attached = useLoad(() => ops.listAttached(clients.iam, name), [clients, kind, name]);
-  const action = useAction();
+  const detacher = useChange(attached);
   return (
     <Panel title="Permissions policies">
-      <ErrorNote error={action.error} />
-      <Listing state={attached} what="policies" empty="No managed policies attached.">
-        {(rows) => (
-          <DataTable
-            rows={rows}
-            rowKey={(policy) => policy.PolicyArn!}
-            columns={ATTACHED_COLUMNS}
-            actions={(policy) => (
-              <ConfirmButton
-                label={`Detach ${policy.PolicyName}`}
-                onConfirm={async () => {
-                  if (await action.run(() => ops.detach(clients.iam, name, policy.PolicyArn!))) attached.reload();
-                }}
-              />
-            )}
-          />
-        )}
-      </Listing>
+      <ListingWithDelete
+        state={attached}
+        what="policies"
+        empty="No managed policies attached."
+        rowKey={(policy) => policy.PolicyArn!}
+        columns={ATTACHED_COLUMNS}
+        remover={detacher}
+        deleteLabel={(policy) => `Detach ${policy.PolicyName}`}
+        onDelete={(policy) => ops.detach(clients.iam, name, policy.PolicyArn!)}
+      />
       <AttachPolicy
         onAttach={async (arn) => {
           await ops.attach(clients.iam, name, arn);
@@ -95,7 +87,7 @@ function InlinePolicies({ kind, name }: { kind: EntityKind; name: string }) {
   const ops = ENTITY_POLICIES[kind];
   const names = useLoad(() => ops.listInline(clients.iam, name), [clients, kind, name]);
   const [editing, setEditing] = useState<{ policyName: string; document: string; isNew: boolean }>();
-  const action = useAction();
+  const action = useChange(names);
 
   async function edit(policyName: string) {
     await action.run(async () => setEditing({ policyName, document: await ops.getInline(clients.iam, name, policyName), isNew: false }));
@@ -115,9 +107,7 @@ function InlinePolicies({ kind, name }: { kind: EntityKind; name: string }) {
               </button>
               <ConfirmButton
                 label={`Delete ${policyName}`}
-                onConfirm={async () => {
-                  if (await action.run(() => ops.deleteInline(clients.iam, name, policyName))) names.reload();
-                }}
+                onConfirm={() => action.change(() => ops.deleteInline(clients.iam, name, policyName))}
               />
             </li>
           ))}

@@ -12,9 +12,9 @@ import {
 } from '@aws-sdk/client-iam';
 import { useState, type FormEvent } from 'react';
 import { useAws } from '../aws.ts';
-import { useAction, useLoad } from '../hooks.ts';
-import { DataTable, Listing, type Column } from './DataTable.tsx';
-import { ConfirmButton, ErrorNote, Field, Panel } from './ui.tsx';
+import { useChange, useLoad } from '../hooks.ts';
+import { ListingWithDelete, type Column } from './DataTable.tsx';
+import { Field, Panel } from './ui.tsx';
 
 interface TagOps {
   list(iam: IAMClient, name: string): Promise<Tag[]>;
@@ -46,37 +46,28 @@ export function EntityTags({ kind, name }: { kind: 'user' | 'role'; name: string
   const tags = useLoad(() => ops.list(clients.iam, name), [clients, kind, name]);
   const [key, setKey] = useState('');
   const [value, setValue] = useState('');
-  const action = useAction();
+  const action = useChange(tags);
 
   async function add(event: FormEvent) {
     event.preventDefault();
-    if (await action.run(() => ops.tag(clients.iam, name, { Key: key.trim(), Value: value }))) {
+    if (await action.change(() => ops.tag(clients.iam, name, { Key: key.trim(), Value: value }))) {
       setKey('');
       setValue('');
-      tags.reload();
     }
   }
 
   return (
     <Panel title="Tags">
-      <ErrorNote error={action.error} />
-      <Listing state={tags} what="tags" empty="No tags.">
-        {(rows) => (
-          <DataTable
-            rows={rows}
-            rowKey={(tag) => tag.Key!}
-            columns={TAG_COLUMNS}
-            actions={(tag) => (
-              <ConfirmButton
-                label={`Remove tag ${tag.Key}`}
-                onConfirm={async () => {
-                  if (await action.run(() => ops.untag(clients.iam, name, tag.Key!))) tags.reload();
-                }}
-              />
-            )}
-          />
-        )}
-      </Listing>
+      <ListingWithDelete
+        state={tags}
+        what="tags"
+        empty="No tags."
+        rowKey={(tag) => tag.Key!}
+        columns={TAG_COLUMNS}
+        remover={action}
+        deleteLabel={(tag) => `Remove tag ${tag.Key}`}
+        onDelete={(tag) => ops.untag(clients.iam, name, tag.Key!)}
+      />
       <form className="inline-form" onSubmit={add}>
         <Field label="Tag key" value={key} onChange={setKey} required />
         <Field label="Tag value" value={value} onChange={setValue} />

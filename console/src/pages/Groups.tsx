@@ -14,9 +14,9 @@ import {
 import { useState, type FormEvent } from 'react';
 import { collectPages, useAws } from '../aws.ts';
 import { EntityPolicies } from '../components/EntityPolicies.tsx';
-import { DataTable, Listing, type Column } from '../components/DataTable.tsx';
+import { ListingWithDelete, type Column } from '../components/DataTable.tsx';
 import { ConfirmButton, ErrorNote, Field, formatTime, Page, Panel } from '../components/ui.tsx';
-import { href, useAction, useLoad, type Loaded } from '../hooks.ts';
+import { href, useChange, useLoad, type Loaded } from '../hooks.ts';
 import { removeAllPolicies } from '../iam-entities.ts';
 
 async function deleteGroupCompletely(iam: IAMClient, groupName: string): Promise<void> {
@@ -36,14 +36,11 @@ export function Groups() {
   const { clients } = useAws();
   const groups = useLoad(() => collectPages(paginateListGroups({ client: clients.iam }, {}), (page) => page.Groups), [clients]);
   const [name, setName] = useState('');
-  const action = useAction();
+  const action = useChange(groups);
 
   async function create(event: FormEvent) {
     event.preventDefault();
-    if (await action.run(() => clients.iam.send(new CreateGroupCommand({ GroupName: name.trim() })))) {
-      setName('');
-      groups.reload();
-    }
+    if (await action.change(() => clients.iam.send(new CreateGroupCommand({ GroupName: name.trim() })))) setName('');
   }
 
   return (
@@ -57,24 +54,16 @@ export function Groups() {
         </form>
       </Panel>
       <Panel title="All groups">
-        <ErrorNote error={action.error} />
-        <Listing state={groups} what="groups" empty="No groups yet.">
-          {(rows) => (
-            <DataTable
-              rows={rows}
-              rowKey={(group) => group.GroupId!}
-              columns={GROUP_COLUMNS}
-              actions={(group) => (
-                <ConfirmButton
-                  label={`Delete ${group.GroupName}`}
-                  onConfirm={async () => {
-                    if (await action.run(() => deleteGroupCompletely(clients.iam, group.GroupName!))) groups.reload();
-                  }}
-                />
-              )}
-            />
-          )}
-        </Listing>
+        <ListingWithDelete
+          state={groups}
+          what="groups"
+          empty="No groups yet."
+          rowKey={(group) => group.GroupId!}
+          columns={GROUP_COLUMNS}
+          remover={action}
+          deleteLabel={(group) => `Delete ${group.GroupName}`}
+          onDelete={(group) => deleteGroupCompletely(clients.iam, group.GroupName!)}
+        />
       </Panel>
     </Page>
   );
@@ -102,14 +91,11 @@ function Membership({
   leave: (name: string) => Promise<unknown>;
 }) {
   const [name, setName] = useState('');
-  const action = useAction();
+  const action = useChange(names);
 
   async function add(event: FormEvent) {
     event.preventDefault();
-    if (await action.run(() => join(name.trim()))) {
-      setName('');
-      names.reload();
-    }
+    if (await action.change(() => join(name.trim()))) setName('');
   }
 
   return (
@@ -122,9 +108,7 @@ function Membership({
             <a href={href(linkTo, member)}>{member}</a>
             <ConfirmButton
               label={`${removeVerb} ${member}`}
-              onConfirm={async () => {
-                if (await action.run(() => leave(member))) names.reload();
-              }}
+              onConfirm={() => action.change(() => leave(member))}
             />
           </li>
         ))}

@@ -16,7 +16,7 @@ import { useAws } from '../aws.ts';
 import { prettyJson } from '../components/EntityPolicies.tsx';
 import { PolicyEditor } from '../components/PolicyEditor.tsx';
 import { ConfirmButton, ErrorNote, Field, formatTime, Page, Panel } from '../components/ui.tsx';
-import { href, useAction, useLoad } from '../hooks.ts';
+import { href, useChange, useLoad } from '../hooks.ts';
 
 export function KmsKeyDetail({ keyId }: { keyId: string }) {
   const { clients } = useAws();
@@ -31,15 +31,13 @@ export function KmsKeyDetail({ keyId }: { keyId: string }) {
   }, [clients, keyId]);
   const [policy, setPolicy] = useState('');
   const [alias, setAlias] = useState('alias/');
-  const action = useAction();
+  const action = useChange(key);
   useEffect(() => {
     if (key.data) setPolicy(key.data.policy);
   }, [key.data]);
   const change = (work: () => Promise<unknown>, clear?: () => void) => async (event?: FormEvent) => {
     event?.preventDefault();
-    if (!(await action.run(work))) return;
-    clear?.();
-    key.reload();
+    if (await action.change(work)) clear?.();
   };
 
   const metadata = key.data?.metadata;

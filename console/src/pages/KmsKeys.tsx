@@ -17,7 +17,7 @@ import { useState, type FormEvent } from 'react';
 import { collectPages, useAws } from '../aws.ts';
 import { DataTable, Listing, type Column } from '../components/DataTable.tsx';
 import { ConfirmButton, ErrorNote, Field, formatTime, Page, Panel, Select } from '../components/ui.tsx';
-import { href, useAction, useLoad } from '../hooks.ts';
+import { href, useAction, useChange, useLoad } from '../hooks.ts';
 
 const SPECS: { value: string; label: string; usage: KeyUsageType }[] = [
   { value: 'SYMMETRIC_DEFAULT', label: 'Symmetric (encrypt and decrypt)', usage: 'ENCRYPT_DECRYPT' },
@@ -72,10 +72,7 @@ export function KmsKeys() {
     }
     return rows;
   }, [clients]);
-  const action = useAction();
-  const change = async (work: () => Promise<unknown>) => {
-    if (await action.run(work)) keys.reload();
-  };
+  const action = useChange(keys);
 
   return (
     <Page title="KMS keys">
@@ -92,23 +89,23 @@ export function KmsKeys() {
                 key.KeyManager === 'CUSTOMER' && (
                   <>
                     {key.KeyState === 'Enabled' && (
-                      <button type="button" onClick={() => change(() => clients.kms.send(new DisableKeyCommand({ KeyId: key.KeyId })))}>
+                      <button type="button" onClick={() => action.change(() => clients.kms.send(new DisableKeyCommand({ KeyId: key.KeyId })))}>
                         Disable
                       </button>
                     )}
                     {key.KeyState === 'Disabled' && (
-                      <button type="button" onClick={() => change(() => clients.kms.send(new EnableKeyCommand({ KeyId: key.KeyId })))}>
+                      <button type="button" onClick={() => action.change(() => clients.kms.send(new EnableKeyCommand({ KeyId: key.KeyId })))}>
                         Enable
                       </button>
                     )}
                     {key.KeyState === 'PendingDeletion' ? (
-                      <button type="button" onClick={() => change(() => clients.kms.send(new CancelKeyDeletionCommand({ KeyId: key.KeyId })))}>
+                      <button type="button" onClick={() => action.change(() => clients.kms.send(new CancelKeyDeletionCommand({ KeyId: key.KeyId })))}>
                         Cancel deletion
                       </button>
                     ) : (
                       <ConfirmButton
                         label="Schedule deletion (30 days)"
-                        onConfirm={() => change(() => clients.kms.send(new ScheduleKeyDeletionCommand({ KeyId: key.KeyId, PendingWindowInDays: 30 })))}
+                        onConfirm={() => action.change(() => clients.kms.send(new ScheduleKeyDeletionCommand({ KeyId: key.KeyId, PendingWindowInDays: 30 })))}
                       />
                     )}
                   </>

@@ -17,7 +17,7 @@ import {
 } from '@aws-sdk/client-organizations';
 import { useAws } from '../aws.ts';
 import { ConfirmButton, ErrorNote, Loading, Page, Panel } from '../components/ui.tsx';
-import { useAction, useLoad } from '../hooks.ts';
+import { useChange, useLoad } from '../hooks.ts';
 import { OrganizationActions } from './OrganizationActions.tsx';
 
 export interface TreeNode {
@@ -140,7 +140,7 @@ function Node({ node, onDetach }: { node: TreeNode; onDetach: (policy: AttachedP
 export function Organizations() {
   const { clients } = useAws();
   const tree = useLoad(() => loadTree(clients.organizations), [clients]);
-  const action = useAction();
+  const action = useChange(tree);
   return (
     <Page title="Organization" actions={<button onClick={tree.reload}>Refresh</button>}>
       <ErrorNote error={tree.error ?? action.error} />
@@ -151,9 +151,7 @@ export function Organizations() {
           <button
             type="button"
             className="primary"
-            onClick={async () => {
-              if (await action.run(() => clients.organizations.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' })))) tree.reload();
-            }}
+            onClick={() => action.change(() => clients.organizations.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' })))}
           >
             Create an organization
           </button>
@@ -179,9 +177,7 @@ export function Organizations() {
                 <Node
                   key={root.id}
                   node={root}
-                  onDetach={async (policy, node) => {
-                    if (await action.run(() => clients.organizations.send(new DetachPolicyCommand({ PolicyId: policy.id, TargetId: node.id })))) tree.reload();
-                  }}
+                  onDetach={(policy, node) => action.change(() => clients.organizations.send(new DetachPolicyCommand({ PolicyId: policy.id, TargetId: node.id })))}
                 />
               ))}
             </ul>

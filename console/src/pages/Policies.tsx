@@ -21,11 +21,11 @@ import {
 } from '@aws-sdk/client-iam';
 import { useEffect, useState, type FormEvent } from 'react';
 import { collectPages, useAws } from '../aws.ts';
-import { DataTable, Listing, type Column } from '../components/DataTable.tsx';
+import { DataTable, ListingWithDelete, type Column } from '../components/DataTable.tsx';
 import { prettyJson } from '../components/EntityPolicies.tsx';
 import { EXAMPLE_POLICY, PolicyEditor, type Validity } from '../components/PolicyEditor.tsx';
 import { ConfirmButton, ErrorNote, Field, formatTime, Page, Panel, Select } from '../components/ui.tsx';
-import { href, useAction, useLoad } from '../hooks.ts';
+import { href, useAction, useChange, useLoad } from '../hooks.ts';
 
 /** IAM keeps at most five versions of a policy. */
 const MAX_VERSIONS = 5;
@@ -62,7 +62,7 @@ export function Policies() {
     () => collectPages(paginateListPolicies({ client: clients.iam, pageSize: 1000 }, { Scope: scope }), (page) => page.Policies),
     [clients, scope],
   );
-  const action = useAction();
+  const remover = useChange(policies);
   const shown = (policies.data ?? []).filter((policy) => policy.PolicyName!.toLowerCase().includes(filter.trim().toLowerCase())).slice(0, 200);
 
   return (
@@ -81,26 +81,16 @@ export function Policies() {
           />
           <Field label="Filter by name" value={filter} onChange={setFilter} />
         </div>
-        <ErrorNote error={action.error} />
-        <Listing state={{ ...policies, data: policies.data && shown }} what="policies" empty="No policies.">
-          {(rows) => (
-            <DataTable
-              rows={rows}
-              rowKey={(policy) => policy.Arn!}
-              columns={POLICY_COLUMNS}
-              actions={(policy) =>
-                scope === 'Local' && (
-                  <ConfirmButton
-                    label={`Delete ${policy.PolicyName}`}
-                    onConfirm={async () => {
-                      if (await action.run(() => deletePolicyCompletely(clients.iam, policy.Arn!))) policies.reload();
-                    }}
-                  />
-                )
-              }
-            />
-          )}
-        </Listing>
+        <ListingWithDelete
+          state={{ ...policies, data: policies.data && shown }}
+          what="policies"
+          empty="No policies."
+          rowKey={(policy) => policy.Arn!}
+          columns={POLICY_COLUMNS}
+          remover={remover}
+          deleteLabel={(policy) => `Delete ${policy.PolicyName}`}
+          onDelete={scope === 'Local' ? (policy) => deletePolicyCompletely(clients.iam, policy.Arn!) : undefined}
+        />
         {(policies.data?.length ?? 0) > shown.length && <p className="muted">Showing the first {shown.length} matches: filter to narrow.</p>}
       </Panel>
     </Page>
@@ -169,7 +159,7 @@ export function PolicyDetail({ policyArn }: { policyArn: string }) {
   }, [clients, policyArn]);
   const [document, setDocument] = useState('');
   const [validity, setValidity] = useState<Validity>('checking');
-  const action = useAction();
+  const action = useChange(policy);
   const awsManaged = policyArn.startsWith('arn:aws:iam::aws:');
   useEffect(() => {
     if (policy.data) setDocument(policy.data.document);
@@ -177,7 +167,7 @@ export function PolicyDetail({ policyArn }: { policyArn: string }) {
 
   async function save(event: FormEvent) {
     event.preventDefault();
-    const saved = await action.run(async () => {
+    await action.change(async () => {
       const { Versions = [] } = await clients.iam.send(new ListPolicyVersionsCommand({ PolicyArn: policyArn }));
       if (Versions.length >= MAX_VERSIONS) {
         const oldest = Versions.filter((v) => !v.IsDefaultVersion).sort((a, b) => (a.CreateDate?.getTime() ?? 0) - (b.CreateDate?.getTime() ?? 0))[0];
@@ -185,13 +175,9 @@ export function PolicyDetail({ policyArn }: { policyArn: string }) {
       }
       await clients.iam.send(new CreatePolicyVersionCommand({ PolicyArn: policyArn, PolicyDocument: document, SetAsDefault: true }));
     });
-    if (saved) policy.reload();
   }
 
-  const versionAction = useAction();
-  const changeVersion = async (work: () => Promise<unknown>) => {
-    if (await versionAction.run(work)) policy.reload();
-  };
+  const versionAction = useChange(policy);
 
   const entities = policy.data?.entities;
   return (
@@ -231,12 +217,12 @@ export function PolicyDetail({ policyArn }: { policyArn: string }) {
                 actions={(version) =>
                   !version.IsDefaultVersion && (
                     <>
-                      <button type="button" onClick={() => changeVersion(() => clients.iam.send(new SetDefaultPolicyVersionCommand({ PolicyArn: policyArn, VersionId: version.VersionId })))}>
+                      <button type="button" onClick={() => versionAction.change(() => clients.iam.send(new SetDefaultPolicyVersionCommand({ PolicyArn: policyArn, VersionId: version.VersionId })))}>
                         Set {version.VersionId} as default
                       </button>
                       <ConfirmButton
                         label={`Delete ${version.VersionId}`}
-                        onConfirm={() => changeVersion(() => clients.iam.send(new DeletePolicyVersionCommand({ PolicyArn: policyArn, VersionId: version.VersionId })))}
+                        onConfirm={() => versionAction.change(() => clients.iam.send(new DeletePolicyVersionCommand({ PolicyArn: policyArn, VersionId: version.VersionId })))}
                       />
                     </>
                   )

@@ -16,9 +16,9 @@ import { collectPages, useAws } from '../aws.ts';
 import { EntityPolicies, prettyJson } from '../components/EntityPolicies.tsx';
 import { EntityTags } from '../components/EntityTags.tsx';
 import { PolicyEditor } from '../components/PolicyEditor.tsx';
-import { DataTable, Listing, type Column } from '../components/DataTable.tsx';
-import { ConfirmButton, ErrorNote, Field, formatTime, Page, Panel } from '../components/ui.tsx';
-import { href, useAction, useLoad } from '../hooks.ts';
+import { ListingWithDelete, type Column } from '../components/DataTable.tsx';
+import { ErrorNote, Field, formatTime, Page, Panel } from '../components/ui.tsx';
+import { href, useChange, useLoad } from '../hooks.ts';
 import { removeAllPolicies } from '../iam-entities.ts';
 
 function defaultTrustPolicy(accountId: string): string {
@@ -49,14 +49,11 @@ export function Roles() {
   const roles = useLoad(() => collectPages(paginateListRoles({ client: clients.iam }, {}), (page) => page.Roles), [clients]);
   const [name, setName] = useState('');
   const [trust, setTrust] = useState(() => defaultTrustPolicy(session.identity.accountId));
-  const action = useAction();
+  const action = useChange(roles);
 
   async function create(event: FormEvent) {
     event.preventDefault();
-    if (await action.run(() => clients.iam.send(new CreateRoleCommand({ RoleName: name.trim(), AssumeRolePolicyDocument: trust })))) {
-      setName('');
-      roles.reload();
-    }
+    if (await action.change(() => clients.iam.send(new CreateRoleCommand({ RoleName: name.trim(), AssumeRolePolicyDocument: trust })))) setName('');
   }
 
   return (
@@ -71,24 +68,16 @@ export function Roles() {
         </form>
       </Panel>
       <Panel title="All roles">
-        <ErrorNote error={action.error} />
-        <Listing state={roles} what="roles" empty="No roles yet.">
-          {(rows) => (
-            <DataTable
-              rows={rows}
-              rowKey={(role) => role.RoleId!}
-              columns={ROLE_COLUMNS}
-              actions={(role) => (
-                <ConfirmButton
-                  label={`Delete ${role.RoleName}`}
-                  onConfirm={async () => {
-                    if (await action.run(() => deleteRoleCompletely(clients.iam, role.RoleName!))) roles.reload();
-                  }}
-                />
-              )}
-            />
-          )}
-        </Listing>
+        <ListingWithDelete
+          state={roles}
+          what="roles"
+          empty="No roles yet."
+          rowKey={(role) => role.RoleId!}
+          columns={ROLE_COLUMNS}
+          remover={action}
+          deleteLabel={(role) => `Delete ${role.RoleName}`}
+          onDelete={(role) => deleteRoleCompletely(clients.iam, role.RoleName!)}
+        />
       </Panel>
     </Page>
   );
@@ -98,14 +87,14 @@ export function RoleDetail({ roleName }: { roleName: string }) {
   const { clients } = useAws();
   const role = useLoad(async () => (await clients.iam.send(new GetRoleCommand({ RoleName: roleName }))).Role, [clients, roleName]);
   const [trust, setTrust] = useState('');
-  const action = useAction();
+  const action = useChange(role);
   useEffect(() => {
     if (role.data?.AssumeRolePolicyDocument) setTrust(prettyJson(decodeURIComponent(role.data.AssumeRolePolicyDocument)));
   }, [role.data]);
 
   async function saveTrust(event: FormEvent) {
     event.preventDefault();
-    if (await action.run(() => clients.iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: roleName, PolicyDocument: trust })))) role.reload();
+    await action.change(() => clients.iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: roleName, PolicyDocument: trust })));
   }
 
   return (

@@ -15,7 +15,7 @@ import {
 import { useEffect, useState, type FormEvent } from 'react';
 import { useAws } from '../aws.ts';
 import { Checkbox, ConfirmButton, ErrorNote, Field, formatTime, Panel } from '../components/ui.tsx';
-import { useAction, useLoad } from '../hooks.ts';
+import { useAction, useChange, useLoad } from '../hooks.ts';
 import { enableRootMfa } from '../signin-api.ts';
 
 export function ConsolePassword({ userName }: { userName: string }) {
@@ -30,18 +30,15 @@ export function ConsolePassword({ userName }: { userName: string }) {
   }, [clients, userName]);
   const [password, setPassword] = useState('');
   const [resetRequired, setResetRequired] = useState(true);
-  const action = useAction();
+  const action = useChange(profile);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     const input = { UserName: userName, Password: password, PasswordResetRequired: resetRequired };
-    const saved = await action.run(() =>
+    const saved = await action.change(() =>
       profile.data ? clients.iam.send(new UpdateLoginProfileCommand(input)) : clients.iam.send(new CreateLoginProfileCommand(input)),
     );
-    if (saved) {
-      setPassword('');
-      profile.reload();
-    }
+    if (saved) setPassword('');
   }
 
   return (
@@ -63,9 +60,7 @@ export function ConsolePassword({ userName }: { userName: string }) {
         {profile.data && (
           <ConfirmButton
             label="Disable console access"
-            onConfirm={async () => {
-              if (await action.run(() => clients.iam.send(new DeleteLoginProfileCommand({ UserName: userName })))) profile.reload();
-            }}
+            onConfirm={() => action.change(() => clients.iam.send(new DeleteLoginProfileCommand({ UserName: userName })))}
           />
         )}
       </form>
@@ -78,14 +73,13 @@ export function MfaDevices({ userName }: { userName: string | undefined }) {
   const { clients } = useAws();
   const devices = useLoad(async () => (await clients.iam.send(new ListMFADevicesCommand({ UserName: userName }))).MFADevices ?? [], [clients, userName]);
   const [assigning, setAssigning] = useState(false);
-  const action = useAction();
+  const action = useChange(devices);
 
   async function remove(serialNumber: string) {
-    const removed = await action.run(async () => {
+    await action.change(async () => {
       await clients.iam.send(new DeactivateMFADeviceCommand({ UserName: userName, SerialNumber: serialNumber }));
       await clients.iam.send(new DeleteVirtualMFADeviceCommand({ SerialNumber: serialNumber }));
     });
-    if (removed) devices.reload();
   }
 
   return (

@@ -16,7 +16,7 @@ import { EntityPolicies } from '../components/EntityPolicies.tsx';
 import { EntityTags } from '../components/EntityTags.tsx';
 import { DataTable, Listing, type Column } from '../components/DataTable.tsx';
 import { ConfirmButton, ErrorNote, formatTime, Notice, Page, Panel } from '../components/ui.tsx';
-import { href, useAction, useLoad } from '../hooks.ts';
+import { href, useChange, useLoad } from '../hooks.ts';
 import { UserGroups } from './Groups.tsx';
 import { ConsolePassword, MfaDevices } from './UserCredentials.tsx';
 
@@ -70,10 +70,7 @@ export function AccessKeys({ userName }: { userName: string | undefined }) {
     [clients, userName],
   );
   const [created, setCreated] = useState<AccessKey>();
-  const action = useAction();
-  const change = async (work: () => Promise<unknown>) => {
-    if (await action.run(work)) keys.reload();
-  };
+  const action = useChange(keys);
   const create = async () => {
     const answer = await clients.iam.send(new CreateAccessKeyCommand({ UserName: userName }));
     setCreated(answer.AccessKey);
@@ -118,7 +115,7 @@ export function AccessKeys({ userName }: { userName: string | undefined }) {
                 <button
                   type="button"
                   onClick={() =>
-                    change(() =>
+                    action.change(() =>
                       clients.iam.send(
                         new UpdateAccessKeyCommand({ UserName: userName, AccessKeyId: key.AccessKeyId, Status: key.Status === 'Active' ? 'Inactive' : 'Active' }),
                       ),
@@ -128,13 +125,13 @@ export function AccessKeys({ userName }: { userName: string | undefined }) {
                   {key.Status === 'Active' ? 'Deactivate' : 'Activate'}
                 </button>
                 {key.Status === 'Active' && rows.length === 1 && (
-                  <button type="button" onClick={() => change(() => rotate(key.AccessKeyId!))}>
+                  <button type="button" onClick={() => action.change(() => rotate(key.AccessKeyId!))}>
                     Rotate
                   </button>
                 )}
                 <ConfirmButton
                   label={`Delete ${key.AccessKeyId}`}
-                  onConfirm={() => change(() => clients.iam.send(new DeleteAccessKeyCommand({ UserName: userName, AccessKeyId: key.AccessKeyId })))}
+                  onConfirm={() => action.change(() => clients.iam.send(new DeleteAccessKeyCommand({ UserName: userName, AccessKeyId: key.AccessKeyId })))}
                 />
               </>
             )}
@@ -145,7 +142,7 @@ export function AccessKeys({ userName }: { userName: string | undefined }) {
         <button
           type="button"
           disabled={action.busy}
-          onClick={() => change(create)}
+          onClick={() => action.change(create)}
         >
           Create access key
         </button>

@@ -5,7 +5,7 @@ import { useState, type FormEvent } from 'react';
 import { collectPages, useAws } from '../aws.ts';
 import { DataTable, Listing, type Column } from '../components/DataTable.tsx';
 import { Checkbox, ConfirmButton, ErrorNote, Field, formatTime, Notice, Page, Panel } from '../components/ui.tsx';
-import { href, useAction, useLoad } from '../hooks.ts';
+import { href, useAction, useChange, useLoad } from '../hooks.ts';
 import { deleteUserCompletely } from '../iam-users.ts';
 
 const USER_COLUMNS: Column<User>[] = [
@@ -18,15 +18,12 @@ const USER_COLUMNS: Column<User>[] = [
 export function Users() {
   const { clients } = useAws();
   const users = useLoad(() => collectPages(paginateListUsers({ client: clients.iam }, {}), (page) => page.Users), [clients]);
-  const action = useAction();
+  const action = useChange(users);
   const [done, setDone] = useState<string>();
 
   async function remove(userName: string) {
     setDone(undefined);
-    if (await action.run(() => deleteUserCompletely(clients.iam, userName))) {
-      setDone(`Deleted user ${userName}.`);
-      users.reload();
-    }
+    if (await action.change(() => deleteUserCompletely(clients.iam, userName))) setDone(`Deleted user ${userName}.`);
   }
 
   return (
