@@ -1,25 +1,9 @@
 // The signed-in session: temporary credentials and who they belong to. Kept in
 // sessionStorage (this tab only, gone when it closes), never in a cookie or a URL.
-export interface SessionCredentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken: string;
-  expiration: string;
-}
+import type { SignedInIdentity, SignedInSession } from '../../src/server/console-signin-wire.ts';
 
-export interface Identity {
-  type: 'Root' | 'IAMUser';
-  accountId: string;
-  arn: string;
-  userName?: string;
-}
-
-export interface Session {
-  credentials: SessionCredentials;
-  identity: Identity;
-  region: string;
-  mfaUsed: boolean;
-}
+export type Identity = SignedInIdentity;
+export type Session = SignedInSession;
 
 const KEY = 'bulwark.console.session';
 

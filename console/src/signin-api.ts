@@ -1,15 +1,7 @@
 // The console's one endpoint of its own: sign-in and sign-out (AWS's sign-in service).
 // Everything else the console does is a signed AWS API call (aws.ts).
+import type { SignInRequest } from '../../src/server/console-signin-wire.ts';
 import type { Session } from './session.ts';
-
-export interface SignInForm {
-  account: string;
-  userName?: string;
-  root?: boolean;
-  password: string;
-  mfaCode?: string;
-  newPassword?: string;
-}
 
 export type SignInOutcome =
   | { status: 'SignedIn'; session: Session }
@@ -28,7 +20,7 @@ async function post(path: string, body: unknown): Promise<{ ok: boolean; body: R
   return { ok: response.ok, body: answer };
 }
 
-export async function signIn(form: SignInForm): Promise<SignInOutcome> {
+export async function signIn(form: SignInRequest): Promise<SignInOutcome> {
   const { ok, body } = await post('signin', form);
   if (!ok) {
     const refusedNewPassword = body.error === 'PasswordPolicyViolationException' || body.error === 'EntityTemporarilyUnmodifiableException';

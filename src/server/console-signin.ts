@@ -16,6 +16,7 @@ import { hashPassword, passwordMatches } from '../services/iam/credentials/passw
 import { COLLECTIONS, ROOT_USER_NAME } from '../services/iam/records.ts';
 import { issueCredentials, isoSeconds } from '../services/sts/credentials.ts';
 import { callIam, unlessMissing, type IamCaller } from './console-iam.ts';
+import type { SignedInSession, SignInRequest } from './console-signin-wire.ts';
 
 /** AWS console sessions of IAM users last 12 hours. */
 const SESSION_SECONDS = 12 * 60 * 60;
@@ -30,35 +31,11 @@ export const SIGN_IN_MESSAGES = {
   hardExpiry: 'Your password has expired and the password policy does not let you change it. Ask your administrator to reset it.',
 };
 
-export interface SignInRequest {
-  account: string;
-  /** Absent with `root`. */
-  userName?: string;
-  root?: boolean;
-  password: string;
-  mfaCode?: string;
-  newPassword?: string;
-}
-
 export type SignInResult =
-  | { status: 'SignedIn'; credentials: SessionCredentials; identity: SignedInIdentity; region: string; mfaUsed: boolean }
+  | ({ status: 'SignedIn' } & SignedInSession)
   | { status: 'MfaRequired' }
   | { status: 'PasswordChangeRequired' }
   | { status: 'Failed'; httpStatus: 400 | 401; error: string; message: string };
-
-export interface SessionCredentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken: string;
-  expiration: string;
-}
-
-export interface SignedInIdentity {
-  type: 'Root' | 'IAMUser';
-  accountId: string;
-  arn: string;
-  userName?: string;
-}
 
 export interface SignInDeps extends IamCaller {
   events: EventBus;

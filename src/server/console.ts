@@ -11,7 +11,8 @@ import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { HttpRequest, HttpResponse } from '../protocol/http.ts';
 import { enableRootMfa, type RootMfaRequest } from './console-root-mfa.ts';
-import { signIn, signOut, type SignInDeps, type SignInRequest } from './console-signin.ts';
+import { signIn, signOut, type SignInDeps } from './console-signin.ts';
+import type { SignInRequest } from './console-signin-wire.ts';
 
 export const CONSOLE_PREFIX = '/console';
 const API = `${CONSOLE_PREFIX}/api/`;
