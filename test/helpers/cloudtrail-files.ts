@@ -1,12 +1,34 @@
-// For CloudTrail delivery tests: the objects in a trail's local bucket, waiting for files
-// to appear, moving Bulwark's clock, and running `bulwark cloudtrail validate-logs`.
+// For CloudTrail delivery tests: a server that delivers quickly into a data directory,
+// the objects in a trail's local bucket, waiting for files to appear, moving Bulwark's
+// clock, and running `bulwark cloudtrail validate-logs`.
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
+import { gunzipSync } from 'node:zlib';
+import type { RunningServer } from '../../src/server/server.ts';
+import { startTestServer } from './server.ts';
 
 const run = promisify(execFile);
 const root = new URL('../../', import.meta.url).pathname;
+
+/**
+ * A Bulwark whose logging trails deliver every 50 ms into a fresh data directory, its
+ * store a SQLite file there as `bulwark start` keeps it (what validate-logs reads).
+ * `close()` stops it and removes the directory.
+ */
+export async function startDeliveringServer(name: string): Promise<{ server: RunningServer; dataDir: string; close: () => Promise<void> }> {
+  process.env.BULWARK_CLOUDTRAIL_DELIVERY_MS = '50';
+  const dataDir = mkdtempSync(join(tmpdir(), `bulwark-${name}-`));
+  const server = await startTestServer({ dataDir, store: `sqlite:${join(dataDir, 'bulwark.db')}`, cloudTrailRecording: true });
+  const close = async () => {
+    delete process.env.BULWARK_CLOUDTRAIL_DELIVERY_MS;
+    await server.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  return { server, dataDir, close };
+}
 
 /** The `.json.gz` object keys of a bucket directory, sorted. */
 export function bucketObjects(dataDir: string, bucket: string): string[] {
@@ -16,6 +38,11 @@ export function bucketObjects(dataDir: string, bucket: string): string[] {
     .filter((e) => e.isFile() && e.name.endsWith('.json.gz'))
     .map((e) => relative(dir, join(e.parentPath, e.name)))
     .sort();
+}
+
+/** The records of a delivered log file: `key` is an object key of the bucket. */
+export function logRecords<T>(dataDir: string, bucket: string, key: string): T[] {
+  return (JSON.parse(gunzipSync(readFileSync(join(dataDir, 's3', bucket, key))).toString()) as { Records: T[] }).Records;
 }
 
 /** Polls `probe` until it answers something (10 s at most). */

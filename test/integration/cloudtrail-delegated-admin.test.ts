@@ -3,11 +3,7 @@
 // cloudtrail.amazonaws.com), and the member creates and manages organization trails that
 // the management account owns, until it is deregistered.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { gunzipSync } from 'node:zlib';
 import {
   CloudTrailClient,
   CloudTrailServiceException,
@@ -28,10 +24,10 @@ import {
 import { CreateUserCommand, GetRoleCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { EnableAWSServiceAccessCommand, ListDelegatedAdministratorsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { RunningServer } from '../../src/server/server.ts';
-import { bucketObjects, waitFor } from '../helpers/cloudtrail-files.ts';
+import { bucketObjects, logRecords, startDeliveringServer, waitFor } from '../helpers/cloudtrail-files.ts';
 import { assertError, failure as anyFailure } from '../helpers/errors.ts';
 import { clientConfig, createAccessKey, createMemberAccount, createOrganization, rootCredentials } from '../helpers/organizations.ts';
-import { startTestServer, TEST_ACCOUNT, TEST_REGION } from '../helpers/server.ts';
+import { TEST_ACCOUNT, TEST_REGION } from '../helpers/server.ts';
 
 const failure = (promise: Promise<unknown>) => anyFailure(promise, CloudTrailServiceException);
 const BUCKET = 'delegated-org-trails';
@@ -40,6 +36,7 @@ const ownedByManagement = (name: string) => `arn:aws:cloudtrail:${TEST_REGION}:$
 describe('CloudTrail organization delegated administrator', () => {
   let server: RunningServer;
   let dataDir: string;
+  let closeServer: () => Promise<void>;
   let management: CloudTrailClient;
   let organizations: OrganizationsClient;
   let orgId: string;
@@ -63,18 +60,14 @@ describe('CloudTrail organization delegated administrator', () => {
     );
 
   before(async () => {
-    process.env.BULWARK_CLOUDTRAIL_DELIVERY_MS = '50';
-    dataDir = mkdtempSync(join(tmpdir(), 'bulwark-ct-delegated-'));
-    server = await startTestServer({ dataDir, store: `sqlite:${join(dataDir, 'bulwark.db')}`, cloudTrailRecording: true });
+    ({ server, dataDir, close: closeServer } = await startDeliveringServer('ct-delegated'));
     management = cloudTrailOf(TEST_ACCOUNT);
     organizations = new OrganizationsClient(clientConfig(server));
     clients.push(organizations);
   });
   after(async () => {
-    delete process.env.BULWARK_CLOUDTRAIL_DELIVERY_MS;
     for (const client of clients) client.destroy();
-    await server.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await closeServer();
   });
 
   it('needs an organization, then CloudTrail trusted access (registering does not turn it on)', async () => {
@@ -153,8 +146,7 @@ describe('CloudTrail organization delegated administrator', () => {
     await waitFor("the member's CreateUser in the organization trail's bucket", () =>
       bucketObjects(dataDir, BUCKET).find((key) => {
         if (!key.startsWith(prefix)) return false;
-        const { Records } = JSON.parse(gunzipSync(readFileSync(join(dataDir, 's3', BUCKET, key))).toString()) as { Records: { eventName: string }[] };
-        return Records.some((r) => r.eventName === 'CreateUser');
+        return logRecords<{ eventName: string }>(dataDir, BUCKET, key).some((r) => r.eventName === 'CreateUser');
       }),
     );
     await client.send(new StopLoggingCommand({ Name: 'org-trail' }));

@@ -3,11 +3,7 @@
 // accounts' calls too, under AWSLogs/<org-id>/<account>/, with a digest chain per
 // account that `bulwark cloudtrail validate-logs --account-id` checks.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { gunzipSync } from 'node:zlib';
 import {
   CloudTrailClient,
   CloudTrailServiceException,
@@ -30,8 +26,8 @@ import {
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { RunningServer } from '../../src/server/server.ts';
 import { failure as anyFailure } from '../helpers/errors.ts';
-import { advanceClock, bucketObjects, runValidateLogs, waitFor } from '../helpers/cloudtrail-files.ts';
-import { DUMMY_CREDENTIALS, startTestServer, TEST_ACCOUNT } from '../helpers/server.ts';
+import { advanceClock, bucketObjects, logRecords, runValidateLogs, startDeliveringServer, waitFor } from '../helpers/cloudtrail-files.ts';
+import { DUMMY_CREDENTIALS, TEST_ACCOUNT } from '../helpers/server.ts';
 
 const failure = (promise: Promise<unknown>) => anyFailure(promise, CloudTrailServiceException);
 const REGION = 'us-east-1';
@@ -41,6 +37,7 @@ const TRAIL_ARN = `arn:aws:cloudtrail:${REGION}:${TEST_ACCOUNT}:trail/org-trail`
 describe('CloudTrail organization trails', () => {
   let server: RunningServer;
   let dataDir: string;
+  let closeServer: () => Promise<void>;
   let trail: CloudTrailClient;
   let organizations: OrganizationsClient;
   let orgId: string;
@@ -50,19 +47,15 @@ describe('CloudTrail organization trails', () => {
   const objects = (prefix: string) => bucketObjects(dataDir, BUCKET).filter((key) => key.startsWith(prefix));
 
   before(async () => {
-    process.env.BULWARK_CLOUDTRAIL_DELIVERY_MS = '50';
-    dataDir = mkdtempSync(join(tmpdir(), 'bulwark-ct-org-'));
-    server = await startTestServer({ dataDir, store: `sqlite:${join(dataDir, 'bulwark.db')}`, cloudTrailRecording: true });
+    ({ server, dataDir, close: closeServer } = await startDeliveringServer('ct-org'));
     const config = { endpoint: server.url, region: REGION, credentials: DUMMY_CREDENTIALS };
     trail = new CloudTrailClient(config);
     organizations = new OrganizationsClient(config);
   });
   after(async () => {
-    delete process.env.BULWARK_CLOUDTRAIL_DELIVERY_MS;
     trail.destroy();
     organizations.destroy();
-    await server.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await closeServer();
   });
 
   it('refuses an organization trail outside an organization, and until CloudTrail has trusted access', async () => {
@@ -98,13 +91,11 @@ describe('CloudTrail organization trails', () => {
     const memberPrefix = `AWSLogs/${orgId}/${member}/CloudTrail/${REGION}/`;
     const file = await waitFor('a member log file', () => {
       return objects(memberPrefix).find((key) => {
-        const { Records } = JSON.parse(gunzipSync(readFileSync(join(dataDir, 's3', BUCKET, key))).toString()) as { Records: { eventName: string }[] };
-        return Records.some((r) => r.eventName === 'ListRoles');
+        return logRecords<{ eventName: string }>(dataDir, BUCKET, key).some((r) => r.eventName === 'ListRoles');
       });
     });
     assert.match(file, new RegExp(`/${member}_CloudTrail_${REGION}_\\d{8}T\\d{4}Z_[A-Za-z0-9]{16}\\.json\\.gz$`));
-    const { Records } = JSON.parse(gunzipSync(readFileSync(join(dataDir, 's3', BUCKET, file))).toString()) as { Records: { recipientAccountId: string }[] };
-    assert.ok(Records.every((r) => r.recipientAccountId === member));
+    assert.ok(logRecords<{ recipientAccountId: string }>(dataDir, BUCKET, file).every((r) => r.recipientAccountId === member));
     await waitFor("the management account's log file", () => objects(`AWSLogs/${orgId}/${TEST_ACCOUNT}/CloudTrail/`)[0]);
     assert.deepEqual(objects(`AWSLogs/${TEST_ACCOUNT}/`), [], 'nothing in the single-account layout');
   });

@@ -6,8 +6,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHash, createPublicKey, verify } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
@@ -22,8 +21,8 @@ import {
 import { CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
 import type { RunningServer } from '../../src/server/server.ts';
 import type { DigestDocument } from '../../src/services/cloudtrail/digests.ts';
-import { advanceClock, bucketObjects, runValidateLogs, waitFor } from '../helpers/cloudtrail-files.ts';
-import { awsEnv, DUMMY_CREDENTIALS, startTestServer, TEST_ACCOUNT } from '../helpers/server.ts';
+import { advanceClock, bucketObjects, runValidateLogs, startDeliveringServer, waitFor } from '../helpers/cloudtrail-files.ts';
+import { awsEnv, DUMMY_CREDENTIALS, TEST_ACCOUNT } from '../helpers/server.ts';
 
 const run = promisify(execFile);
 const REGION = 'us-east-1';
@@ -36,6 +35,7 @@ type Digest = DigestDocument;
 describe('CloudTrail log file integrity validation', () => {
   let server: RunningServer;
   let dataDir: string;
+  let closeServer: () => Promise<void>;
   let trail: CloudTrailClient;
   let iam: IAMClient;
   const bucketDir = () => join(dataDir, 's3', BUCKET);
@@ -66,10 +66,8 @@ describe('CloudTrail log file integrity validation', () => {
   const digests: string[] = [];
 
   before(async () => {
-    process.env.BULWARK_CLOUDTRAIL_DELIVERY_MS = '50';
-    dataDir = mkdtempSync(join(tmpdir(), 'bulwark-ct-validation-'));
     // The command reads the store: a SQLite file in the data directory, as `bulwark start` keeps it.
-    server = await startTestServer({ dataDir, store: `sqlite:${join(dataDir, 'bulwark.db')}`, cloudTrailRecording: true });
+    ({ server, dataDir, close: closeServer } = await startDeliveringServer('ct-validation'));
     const client = { endpoint: server.url, region: REGION, credentials: DUMMY_CREDENTIALS };
     trail = new CloudTrailClient(client);
     iam = new IAMClient(client);
@@ -82,11 +80,9 @@ describe('CloudTrail log file integrity validation', () => {
     digests.push(await closeHour()); // an hour without calls still gets its digest
   });
   after(async () => {
-    delete process.env.BULWARK_CLOUDTRAIL_DELIVERY_MS;
     trail.destroy();
     iam.destroy();
-    await server.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await closeServer();
   });
 
   it("delivers hourly digests in AWS's layout and format, naming each log file of the hour with its SHA-256", () => {
