@@ -23,9 +23,10 @@ import {
   EnableAWSServiceAccessCommand,
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import type { AwsCredentialIdentity } from '@smithy/types';
 import type { RunningServer } from '../../src/server/server.ts';
 import { failure as anyFailure } from '../helpers/errors.ts';
+import { assumeRole, organizationAccessRole } from '../helpers/organizations.ts';
 import { advanceClock, bucketObjects, logRecords, runValidateLogs, startDeliveringServer, waitFor } from '../helpers/cloudtrail-files.ts';
 import { DUMMY_CREDENTIALS, TEST_ACCOUNT } from '../helpers/server.ts';
 
@@ -42,7 +43,7 @@ describe('CloudTrail organization trails', () => {
   let organizations: OrganizationsClient;
   let orgId: string;
   let member: string;
-  let memberCredentials: { accessKeyId: string; secretAccessKey: string; sessionToken: string };
+  let memberCredentials: AwsCredentialIdentity;
 
   const objects = (prefix: string) => bucketObjects(dataDir, BUCKET).filter((key) => key.startsWith(prefix));
 
@@ -71,14 +72,7 @@ describe('CloudTrail organization trails', () => {
     const started = await organizations.send(new CreateAccountCommand({ Email: 'member@example.com', AccountName: 'member' }));
     const status = await organizations.send(new DescribeCreateAccountStatusCommand({ CreateAccountRequestId: started.CreateAccountStatus!.Id! }));
     member = status.CreateAccountStatus!.AccountId!;
-    const sts = new STSClient({ endpoint: server.url, region: REGION, credentials: DUMMY_CREDENTIALS });
-    try {
-      const assumed = await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${member}:role/OrganizationAccountAccessRole`, RoleSessionName: 'org-trail-test' }));
-      const c = assumed.Credentials!;
-      memberCredentials = { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! };
-    } finally {
-      sts.destroy();
-    }
+    memberCredentials = await assumeRole(server, DUMMY_CREDENTIALS, organizationAccessRole(member), 'org-trail-test');
   });
 
   it("delivers a member account's calls under AWSLogs/<org-id>/<member>/, and the management account's under its own id", async () => {
