@@ -5,15 +5,10 @@ import { beforeEach, describe, it } from 'node:test';
 import { closureQuota } from '../../../src/services/organizations/account-lifecycle.ts';
 import { organizationPolicies } from '../../../src/services/organizations/index.ts';
 import { openStore, type Store } from '../../../src/store/index.ts';
-import { call, callAt, inviteAndJoin, MANAGEMENT, NOW, OUTSIDER, rejects } from './helpers.ts';
+import { call, callAt, createMember, inviteAndJoin, MANAGEMENT, NOW, OUTSIDER, rejects, storeWithOrganization } from './helpers.ts';
 
 const INVITED = '222222222222';
 const DAY_MS = 24 * 60 * 60 * 1000;
-
-async function createAccount(store: Store, email: string): Promise<string> {
-  const { CreateAccountStatus } = await call(store, 'CreateAccount', { Email: email, AccountName: email.split('@')[0] });
-  return (await call(store, 'DescribeCreateAccountStatus', { CreateAccountRequestId: CreateAccountStatus.Id })).CreateAccountStatus.AccountId;
-}
 
 const accountIds = async (store: Store) => (await call(store, 'ListAccounts')).Accounts.map((a: { Id: string }) => a.Id).sort();
 
@@ -21,9 +16,7 @@ describe('Organizations: removing and leaving', () => {
   let store: Store;
   let rootId: string;
   beforeEach(async () => {
-    store = await openStore('memory:');
-    await call(store, 'CreateOrganization');
-    rootId = (await call(store, 'ListRoots')).Roots[0].Id;
+    ({ store, rootId } = await storeWithOrganization());
   });
 
   it('RemoveAccountFromOrganization makes the account standalone: out of the tree, SCPs no longer apply, free to join again', async () => {
@@ -53,7 +46,7 @@ describe('Organizations: removing and leaving', () => {
   });
 
   it('a created account can leave only four days after its creation: ConstraintViolationException WAIT_PERIOD_ACTIVE; it keeps its email', async () => {
-    const accountId = await createAccount(store, 'made@example.com');
+    const accountId = await createMember(store, 'made@example.com');
     await rejects(call(store, 'RemoveAccountFromOrganization', { AccountId: accountId }), 'ConstraintViolationException', 'WAIT_PERIOD_ACTIVE');
     await rejects(call(store, 'LeaveOrganization', {}, accountId), 'ConstraintViolationException', 'WAIT_PERIOD_ACTIVE');
     await callAt(store, new Date(NOW.getTime() + 4 * DAY_MS), 'LeaveOrganization', {}, accountId);
@@ -71,7 +64,7 @@ describe('Organizations: removing and leaving', () => {
   });
 
   it('an account that left keeps its name and email when it makes an organization of its own', async () => {
-    const accountId = await createAccount(store, 'founder@example.com');
+    const accountId = await createMember(store, 'founder@example.com');
     await callAt(store, new Date(NOW.getTime() + 4 * DAY_MS), 'RemoveAccountFromOrganization', { AccountId: accountId });
     const { Organization } = await call(store, 'CreateOrganization', {}, accountId);
     assert.equal(Organization.MasterAccountEmail, 'founder@example.com');
@@ -145,7 +138,7 @@ describe('Organizations: CloseAccount', () => {
 
   it('the 251st closure in 30 days: ConstraintViolationException CLOSE_ACCOUNT_QUOTA_EXCEEDED; 30 days later another is allowed', async () => {
     const members: string[] = [];
-    for (let i = 0; i < 252; i++) members.push(await createAccount(store, `member${i}@example.com`));
+    for (let i = 0; i < 252; i++) members.push(await createMember(store, `member${i}@example.com`));
     for (const accountId of members.slice(0, 250)) await call(store, 'CloseAccount', { AccountId: accountId });
     await rejects(call(store, 'CloseAccount', { AccountId: members[250] }), 'ConstraintViolationException', 'CLOSE_ACCOUNT_QUOTA_EXCEEDED');
     await callAt(store, new Date(NOW.getTime() + 30 * DAY_MS), 'CloseAccount', { AccountId: members[250] });

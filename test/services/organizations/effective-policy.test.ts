@@ -3,8 +3,8 @@
 // effective policy.
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
-import { openStore, type Store } from '../../../src/store/index.ts';
-import { call, createMember, MANAGEMENT, OUTSIDER, rejects } from './helpers.ts';
+import type { Store } from '../../../src/store/index.ts';
+import { call, createMember, MANAGEMENT, OUTSIDER, rejects, storeWithOrganization } from './helpers.ts';
 
 const TAG = 'TAG_POLICY';
 
@@ -28,9 +28,7 @@ describe('Organizations: effective policies', () => {
     JSON.parse((await call(store, 'DescribeEffectivePolicy', { PolicyType: type, ...(targetId ? { TargetId: targetId } : {}) }, caller)).EffectivePolicy.PolicyContent);
 
   beforeEach(async () => {
-    store = await openStore('memory:');
-    await call(store, 'CreateOrganization');
-    rootId = (await call(store, 'ListRoots')).Roots[0].Id;
+    ({ store, rootId } = await storeWithOrganization());
     ouId = (await call(store, 'CreateOrganizationalUnit', { ParentId: rootId, Name: 'marketing' })).OrganizationalUnit.Id;
     memberId = await createMember(store, 'm@example.com');
     otherId = await createMember(store, 'o@example.com');

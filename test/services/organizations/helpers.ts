@@ -6,7 +6,7 @@ import { Clock } from '../../../src/lib/clock.ts';
 import { AwsError } from '../../../src/protocol/errors.ts';
 import { organizationsHandlers } from '../../../src/services/organizations/index.ts';
 import type { RequestContext } from '../../../src/services/service.ts';
-import type { Store } from '../../../src/store/index.ts';
+import { openStore, type Store } from '../../../src/store/index.ts';
 
 export const MANAGEMENT = '123456789012';
 export const OUTSIDER = '999999999999';
@@ -43,6 +43,13 @@ export async function rejects(promise: Promise<unknown>, code: string, reason?: 
     if (message) assert.equal(error.message, message);
     return true;
   });
+}
+
+/** A memory store in which the management account has made an organization (all features); its root's id. */
+export async function storeWithOrganization(): Promise<{ store: Store; rootId: string }> {
+  const store = await openStore('memory:');
+  await call(store, 'CreateOrganization');
+  return { store, rootId: (await call(store, 'ListRoots')).Roots[0].Id };
 }
 
 /** Creates a member account with CreateAccount and returns its id. */

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
 import { COLLECTIONS, type RoleRecord } from '../../../src/services/iam/records.ts';
 import { openStore, type Store } from '../../../src/store/index.ts';
-import { call, MANAGEMENT, OUTSIDER, rejects } from './helpers.ts';
+import { call, MANAGEMENT, OUTSIDER, rejects, storeWithOrganization } from './helpers.ts';
 
 describe('Organizations: the organization', () => {
   let store: Store;
@@ -54,9 +54,7 @@ describe('Organizations: OUs', () => {
   let store: Store;
   let rootId: string;
   beforeEach(async () => {
-    store = await openStore('memory:');
-    await call(store, 'CreateOrganization');
-    rootId = (await call(store, 'ListRoots')).Roots[0].Id;
+    ({ store, rootId } = await storeWithOrganization());
   });
 
   it('CreateOrganizationalUnit nests five levels below the root; a sixth: ConstraintViolationException OU_DEPTH_LIMIT_EXCEEDED', async () => {
@@ -117,9 +115,7 @@ describe('Organizations: accounts', () => {
   let store: Store;
   let rootId: string;
   beforeEach(async () => {
-    store = await openStore('memory:');
-    await call(store, 'CreateOrganization');
-    rootId = (await call(store, 'ListRoots')).Roots[0].Id;
+    ({ store, rootId } = await storeWithOrganization());
   });
 
   it('CreateAccount answers IN_PROGRESS; DescribeCreateAccountStatus then SUCCEEDED with a new 12-digit account', async () => {

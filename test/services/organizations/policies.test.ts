@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
 import { compilePolicy, evaluate, type PolicySet } from '../../../src/policy/index.ts';
 import { organizationPolicies, type LevelPolicy } from '../../../src/services/organizations/index.ts';
-import { openStore, type Store } from '../../../src/store/index.ts';
-import { call, MANAGEMENT, OUTSIDER, rejects } from './helpers.ts';
+import type { Store } from '../../../src/store/index.ts';
+import { call, createMember, MANAGEMENT, OUTSIDER, rejects, storeWithOrganization } from './helpers.ts';
 
 const DENY_S3 = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 's3:*', Resource: '*' }] });
 const SCP = 'SERVICE_CONTROL_POLICY';
@@ -16,12 +16,9 @@ describe('Organizations: policies', () => {
   let ouId: string;
   let memberId: string;
   beforeEach(async () => {
-    store = await openStore('memory:');
-    await call(store, 'CreateOrganization');
-    rootId = (await call(store, 'ListRoots')).Roots[0].Id;
+    ({ store, rootId } = await storeWithOrganization());
     ouId = (await call(store, 'CreateOrganizationalUnit', { ParentId: rootId, Name: 'workloads' })).OrganizationalUnit.Id;
-    const { CreateAccountStatus } = await call(store, 'CreateAccount', { Email: 'w@example.com', AccountName: 'w' });
-    memberId = (await call(store, 'DescribeCreateAccountStatus', { CreateAccountRequestId: CreateAccountStatus.Id })).CreateAccountStatus.AccountId;
+    memberId = await createMember(store, 'w@example.com');
     await call(store, 'MoveAccount', { AccountId: memberId, SourceParentId: rootId, DestinationParentId: ouId });
   });
 
