@@ -5,11 +5,11 @@ import { randomBytes } from 'node:crypto';
 import { before, describe, it } from 'node:test';
 import type { Principal } from '../../../src/auth/principal.ts';
 import { Clock } from '../../../src/lib/clock.ts';
-import { AwsError } from '../../../src/protocol/errors.ts';
 import type { RequestContext } from '../../../src/services/service.ts';
 import { kms } from '../../../src/services/kms/index.ts';
 import { openStore } from '../../../src/store/index.ts';
 import type { Store } from '../../../src/store/store.ts';
+import { fails } from './caller.ts';
 import { wrapKeyMaterial } from './crypto/helpers.ts';
 
 const ACCOUNT = '123456789012';
@@ -26,15 +26,6 @@ function context(region = 'us-east-1'): RequestContext {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 async function call(operation: string, input: Record<string, unknown>, region?: string): Promise<any> {
   return kms.handlers[operation]!(input, context(region));
-}
-
-function fails(code: string, message?: RegExp) {
-  return (error: unknown) => {
-    assert.ok(error instanceof AwsError, String(error));
-    assert.equal(error.code, code, error.message);
-    if (message) assert.match(error.message, message);
-    return true;
-  };
 }
 
 describe('KMS handlers', () => {

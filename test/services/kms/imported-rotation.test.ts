@@ -5,11 +5,10 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { before, describe, it } from 'node:test';
-import { AwsError } from '../../../src/protocol/errors.ts';
 import { openStore } from '../../../src/store/index.ts';
 import type { Store } from '../../../src/store/store.ts';
-import { callKms } from './caller.ts';
-import { wrapKeyMaterial } from './crypto/helpers.ts';
+import { callKms, fails } from './caller.ts';
+import { importKeyMaterial } from './crypto/helpers.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -19,24 +18,7 @@ let now = new Date('2026-05-01T00:00:00Z');
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const call = (operation: string, input: Record<string, unknown>): Promise<any> => callKms(store, operation, input, { now });
 
-function fails(code: string) {
-  return (error: unknown) => {
-    assert.ok(error instanceof AwsError, String(error));
-    assert.equal(error.code, code, error.message);
-    return true;
-  };
-}
-
-/** ImportKeyMaterial of `material` (non-expiring unless ValidTo is given); returns its KeyMaterialId. */
-async function importMaterial(keyId: string, material: Buffer, extra: Record<string, unknown> = {}): Promise<string> {
-  const params = await call('GetParametersForImport', { KeyId: keyId, WrappingAlgorithm: 'RSAES_OAEP_SHA_256', WrappingKeySpec: 'RSA_2048' });
-  const { KeyMaterialId } = await call('ImportKeyMaterial', {
-    KeyId: keyId, ImportToken: params.ImportToken, EncryptedKeyMaterial: wrapKeyMaterial(params.PublicKey, 'RSAES_OAEP_SHA_256', material),
-    ...(extra.ValidTo ? { ExpirationModel: 'KEY_MATERIAL_EXPIRES' } : { ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE' }),
-    ...extra,
-  });
-  return KeyMaterialId;
-}
+const importMaterial = (keyId: string, material: Buffer, extra: Record<string, unknown> = {}) => importKeyMaterial(store, keyId, material, extra, { now });
 
 async function importedKey(): Promise<{ keyId: string; first: string; material: Buffer }> {
   const keyId = (await call('CreateKey', { Origin: 'EXTERNAL' })).KeyMetadata.KeyId;

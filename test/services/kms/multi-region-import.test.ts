@@ -6,11 +6,10 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { before, describe, it } from 'node:test';
-import { AwsError } from '../../../src/protocol/errors.ts';
 import { openStore } from '../../../src/store/index.ts';
 import type { Store } from '../../../src/store/store.ts';
-import { callKms } from './caller.ts';
-import { wrapKeyMaterial } from './crypto/helpers.ts';
+import { callKms, fails } from './caller.ts';
+import { importKeyMaterial } from './crypto/helpers.ts';
 
 const PRIMARY = 'us-east-1';
 const REPLICA = 'eu-west-1';
@@ -20,22 +19,11 @@ let store: Store;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const call = (operation: string, input: Record<string, unknown>, region = PRIMARY): Promise<any> => callKms(store, operation, input, { region });
 
-function fails(code: string) {
-  return (error: unknown) => {
-    assert.ok(error instanceof AwsError, String(error));
-    assert.equal(error.code, code, error.message);
-    return true;
-  };
-}
+const importInto = (keyId: string, region: string, material: Buffer, extra: Record<string, unknown> = {}) =>
+  importKeyMaterial(store, keyId, material, extra, { region });
 
-async function importInto(keyId: string, region: string, material: Buffer, extra: Record<string, unknown> = {}): Promise<string> {
-  const params = await call('GetParametersForImport', { KeyId: keyId, WrappingAlgorithm: 'RSAES_OAEP_SHA_256', WrappingKeySpec: 'RSA_2048' }, region);
-  const { KeyMaterialId } = await call('ImportKeyMaterial', {
-    KeyId: keyId, ImportToken: params.ImportToken, ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE',
-    EncryptedKeyMaterial: wrapKeyMaterial(params.PublicKey, 'RSAES_OAEP_SHA_256', material), ...extra,
-  }, region);
-  return KeyMaterialId;
-}
+/** A multi-Region key with imported material (none yet) in the primary Region. */
+const externalMultiRegionKey = async (): Promise<string> => (await call('CreateKey', { Origin: 'EXTERNAL', MultiRegion: true })).KeyMetadata.KeyId;
 
 async function materialStates(keyId: string, region: string): Promise<Record<string, string>> {
   const { Rotations } = await call('ListKeyRotations', { KeyId: keyId, IncludeKeyMaterial: 'ALL_KEY_MATERIAL' }, region);
@@ -44,7 +32,7 @@ async function materialStates(keyId: string, region: string): Promise<Record<str
 
 /** A multi-Region key with the same imported material in its primary and its replica. */
 async function replicatedImportedKey(): Promise<string> {
-  const keyId = (await call('CreateKey', { Origin: 'EXTERNAL', MultiRegion: true })).KeyMetadata.KeyId;
+  const keyId = await externalMultiRegionKey();
   const material = randomBytes(32);
   await importInto(keyId, PRIMARY, material);
   await call('ReplicateKey', { KeyId: keyId, ReplicaRegion: REPLICA });
@@ -60,7 +48,7 @@ describe('multi-Region keys with imported material', () => {
   });
 
   it('a replica starts in PendingImport and needs its own import of the same material; then it decrypts the primary\'s ciphertexts', async () => {
-    const keyId = (await call('CreateKey', { Origin: 'EXTERNAL', MultiRegion: true })).KeyMetadata.KeyId;
+    const keyId = await externalMultiRegionKey();
     const material = randomBytes(32);
     await importInto(keyId, PRIMARY, material);
     const { CiphertextBlob } = await call('Encrypt', { KeyId: keyId, Plaintext: Buffer.from('across Regions') });
@@ -78,7 +66,7 @@ describe('multi-Region keys with imported material', () => {
   });
 
   it('the copies\' states are their own: deleting the primary\'s material leaves the replica usable', async () => {
-    const keyId = (await call('CreateKey', { Origin: 'EXTERNAL', MultiRegion: true })).KeyMetadata.KeyId;
+    const keyId = await externalMultiRegionKey();
     await call('ReplicateKey', { KeyId: keyId, ReplicaRegion: REPLICA });
     // The first import may be into the replica; the primary must then take the same material.
     const material = randomBytes(32);
@@ -125,7 +113,7 @@ describe('multi-Region keys with imported material', () => {
   });
 
   it('a replica made after a rotation needs its primary\'s current material to be Enabled; then it decrypts old and new ciphertexts', async () => {
-    const keyId = (await call('CreateKey', { Origin: 'EXTERNAL', MultiRegion: true })).KeyMetadata.KeyId;
+    const keyId = await externalMultiRegionKey();
     const [first, second] = [randomBytes(32), randomBytes(32)];
     await importInto(keyId, PRIMARY, first);
     const old = await call('Encrypt', { KeyId: keyId, Plaintext: Buffer.from('old') });

@@ -8,14 +8,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { AwsError } from '../../../src/protocol/errors.ts';
 import { Clock } from '../../../src/lib/clock.ts';
 import { kms } from '../../../src/services/kms/index.ts';
 import { ATTESTATION_ROOTS_ENV, awsNitroRootFingerprint } from '../../../src/services/kms/recipient.ts';
 import { openStore } from '../../../src/store/index.ts';
 import type { Store } from '../../../src/store/store.ts';
 import { attestationDocument, makeChain, makeEnclave, openForEnclave, type Chain, type Enclave } from './attestation-fixture.ts';
-import { ACCOUNT, callKms, ROOT } from './caller.ts';
+import { ACCOUNT, callKms, fails, ROOT } from './caller.ts';
 
 let store: Store;
 let chain: Chain;
@@ -24,14 +23,6 @@ let rootsDir: string;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const call = (operation: string, input: Record<string, unknown>, now?: Date): Promise<any> => callKms(store, operation, input, { now });
-
-function fails(code: string) {
-  return (error: unknown) => {
-    assert.ok(error instanceof AwsError, String(error));
-    assert.equal(error.code, code, error.message);
-    return true;
-  };
-}
 
 const recipient = (document: Buffer) => ({ KeyEncryptionAlgorithm: 'RSAES_OAEP_SHA_256', AttestationDocument: document });
 

@@ -5,6 +5,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { constants, createCipheriv, createPublicKey, publicEncrypt, randomBytes } from 'node:crypto';
 import { generateKeyMaterial, type KeyMaterial, type KeySpec } from '../../../../src/services/kms/crypto/index.ts';
+import type { Store } from '../../../../src/store/store.ts';
+import { callKms, type CallOptions } from '../caller.ts';
 
 const materials = new Map<string, Promise<KeyMaterial>>();
 
@@ -46,4 +48,24 @@ export function wrapKeyMaterial(wrappingPublicKeyDer: Uint8Array, algorithm: str
   const aesKey = randomBytes(32);
   const kwp = createCipheriv('id-aes256-wrap-pad', aesKey, Buffer.from('a65959a6', 'hex'));
   return Buffer.concat([publicEncrypt(oaep, aesKey), kwp.update(material), kwp.final()]);
+}
+
+/**
+ * GetParametersForImport, then ImportKeyMaterial of `material` wrapped with
+ * RSAES_OAEP_SHA_256 (non-expiring unless `extra` gives ValidTo); its KeyMaterialId.
+ */
+export async function importKeyMaterial(
+  store: Store,
+  keyId: string,
+  material: Buffer,
+  extra: Record<string, unknown> = {},
+  options: CallOptions = {},
+): Promise<string> {
+  const params = await callKms(store, 'GetParametersForImport', { KeyId: keyId, WrappingAlgorithm: 'RSAES_OAEP_SHA_256', WrappingKeySpec: 'RSA_2048' }, options);
+  const { KeyMaterialId } = await callKms(store, 'ImportKeyMaterial', {
+    KeyId: keyId, ImportToken: params.ImportToken, EncryptedKeyMaterial: wrapKeyMaterial(params.PublicKey, 'RSAES_OAEP_SHA_256', material),
+    ExpirationModel: extra.ValidTo ? 'KEY_MATERIAL_EXPIRES' : 'KEY_MATERIAL_DOES_NOT_EXPIRE',
+    ...extra,
+  }, options);
+  return KeyMaterialId;
 }
