@@ -27,3 +27,12 @@ export function assertError(
   assert.equal(error.$metadata.httpStatusCode, status);
   if (message !== undefined) assert.equal(error.message, message);
 }
+
+/** For assert.rejects: the SDK's exception is this one (by name), with this HTTP status when given. */
+export function rejectsWith(name: string, status?: number) {
+  return (error: { name: string; message: string; $metadata?: { httpStatusCode?: number } }) => {
+    assert.equal(error.name, name, `${error.name}: ${error.message}`);
+    if (status !== undefined) assert.equal(error.$metadata?.httpStatusCode, status);
+    return true;
+  };
+}

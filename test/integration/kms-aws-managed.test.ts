@@ -9,15 +9,9 @@ import {
   EncryptCommand, GetKeyPolicyCommand, GetKeyRotationStatusCommand, ListAliasesCommand, ListKeysCommand,
   PutKeyPolicyCommand, ScheduleKeyDeletionCommand, TagResourceCommand, UpdateAliasCommand,
 } from '@aws-sdk/client-kms';
+import { rejectsWith } from '../helpers/errors.ts';
 import { TEST_ACCOUNT, TEST_REGION } from '../helpers/server.ts';
 import { kmsServer } from './kms-server.ts';
-
-function rejectsWith(name: string) {
-  return (error: Error) => {
-    assert.equal(error.name, name, `${error.name}: ${error.message}`);
-    return true;
-  };
-}
 
 describe('AWS managed keys (alias/aws/*)', () => {
   const bulwark = kmsServer();

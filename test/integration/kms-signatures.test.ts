@@ -10,6 +10,7 @@ import {
   CreateKeyCommand, GetParametersForImportCommand, GetPublicKeyCommand, ImportKeyMaterialCommand, SignCommand,
   VerifyCommand, type KeySpec, type SigningAlgorithmSpec,
 } from '@aws-sdk/client-kms';
+import { rejectsWith } from '../helpers/errors.ts';
 import { kmsServer } from './kms-server.ts';
 import { wrapKeyMaterial } from '../services/kms/crypto/helpers.ts';
 
@@ -75,7 +76,7 @@ describe('KMS signatures and node:crypto, both ways (key pairs imported with the
       const stranger = nodeSign(hashOf(algorithm), message, nodeKey(generate().privateKey, algorithm));
       await assert.rejects(
         bulwark.kms.send(new VerifyCommand({ KeyId: keyId, Message: message, Signature: stranger, SigningAlgorithm: algorithm })),
-        (error: Error) => error.name === 'KMSInvalidSignatureException',
+        rejectsWith('KMSInvalidSignatureException'),
       );
     });
   }

@@ -17,17 +17,10 @@ import {
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import type { RunningServer } from '../../src/server/server.ts';
+import { rejectsWith } from '../helpers/errors.ts';
 import { DUMMY_CREDENTIALS, startTestServer, TEST_ACCOUNT, TEST_REGION } from '../helpers/server.ts';
 
 const policy = (statement: object | object[]) => JSON.stringify({ Version: '2012-10-17', Statement: statement });
-
-function rejectsWith(name: string, status?: number) {
-  return (error: any) => {
-    assert.equal(error.name, name, `${error.name}: ${error.message}`);
-    if (status !== undefined) assert.equal(error.$metadata.httpStatusCode, status);
-    return true;
-  };
-}
 
 describe('KMS over HTTP with the AWS SDK for JavaScript v3', () => {
   let server: RunningServer;

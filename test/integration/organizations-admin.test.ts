@@ -40,6 +40,7 @@ import {
   TerminateResponsibilityTransferCommand,
 } from '@aws-sdk/client-organizations';
 import type { RunningServer } from '../../src/server/server.ts';
+import { rejectsWith } from '../helpers/errors.ts';
 import { DUMMY_CREDENTIALS, startTestServer, TEST_ACCOUNT } from '../helpers/server.ts';
 
 const GUARDDUTY = 'guardduty.amazonaws.com';
@@ -76,7 +77,7 @@ describe('Organizations administration with the AWS SDK for JavaScript v3', () =
     assert.equal(EnabledServicePrincipals?.[0]?.ServicePrincipal, GUARDDUTY);
     assert.ok(EnabledServicePrincipals?.[0]?.DateEnabled instanceof Date);
 
-    await assert.rejects(rootOf(securityId).send(new ListAccountsCommand({})), (error: Error) => error.name === 'AccessDeniedException');
+    await assert.rejects(rootOf(securityId).send(new ListAccountsCommand({})), rejectsWith('AccessDeniedException'));
     await organizations.send(new RegisterDelegatedAdministratorCommand({ AccountId: securityId, ServicePrincipal: GUARDDUTY }));
     await assert.rejects(
       organizations.send(new RegisterDelegatedAdministratorCommand({ AccountId: securityId, ServicePrincipal: GUARDDUTY })),
@@ -102,12 +103,12 @@ describe('Organizations administration with the AWS SDK for JavaScript v3', () =
     assert.equal((await security.send(new ListAccountsCommand({}))).Accounts?.length, 3);
     const { DelegatedServices } = await security.send(new ListDelegatedServicesForAccountCommand({ AccountId: securityId }));
     assert.deepEqual(DelegatedServices?.map((service) => service.ServicePrincipal), [GUARDDUTY]);
-    await assert.rejects(security.send(new EnableAWSServiceAccessCommand({ ServicePrincipal: 'sso.amazonaws.com' })), (error: Error) => error.name === 'AccessDeniedException');
+    await assert.rejects(security.send(new EnableAWSServiceAccessCommand({ ServicePrincipal: 'sso.amazonaws.com' })), rejectsWith('AccessDeniedException'));
   });
 
   it('a delegation policy opens the actions it names to another member: its IAM policies and the delegation policy must both allow', async () => {
     const workload = rootOf(workloadId);
-    await assert.rejects(workload.send(new ListAccountsCommand({})), (error: Error) => error.name === 'AccessDeniedException');
+    await assert.rejects(workload.send(new ListAccountsCommand({})), rejectsWith('AccessDeniedException'));
 
     const content = JSON.stringify({
       Version: '2012-10-17',
@@ -128,7 +129,7 @@ describe('Organizations administration with the AWS SDK for JavaScript v3', () =
     assert.equal((await workload.send(new ListAccountsCommand({}))).Accounts?.length, 3);
     assert.equal((await workload.send(new ListRootsCommand({}))).Roots?.[0]?.Id, rootId);
     // An action the policy does not name stays closed.
-    await assert.rejects(workload.send(new DescribeAccountCommand({ AccountId: securityId })), (error: Error) => error.name === 'AccessDeniedException');
+    await assert.rejects(workload.send(new DescribeAccountCommand({ AccountId: securityId })), rejectsWith('AccessDeniedException'));
 
     // A user of the member account needs its own IAM permission too (cross-account access).
     const workloadIam = new IAMClient({ ...clientConfig(), credentials: { accessKeyId: workloadId, secretAccessKey: 'x' } });
@@ -138,10 +139,10 @@ describe('Organizations administration with the AWS SDK for JavaScript v3', () =
       ...clientConfig(),
       credentials: { accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! },
     });
-    await assert.rejects(reader.send(new ListAccountsCommand({})), (error: Error) => error.name === 'AccessDeniedException');
+    await assert.rejects(reader.send(new ListAccountsCommand({})), rejectsWith('AccessDeniedException'));
 
     await organizations.send(new DeleteResourcePolicyCommand({}));
-    await assert.rejects(workload.send(new ListAccountsCommand({})), (error: Error) => error.name === 'AccessDeniedException');
+    await assert.rejects(workload.send(new ListAccountsCommand({})), rejectsWith('AccessDeniedException'));
   });
 
   it('a delegation policy can hand one policy type\'s management to a member (organizations:PolicyType)', async () => {
@@ -168,7 +169,7 @@ describe('Organizations administration with the AWS SDK for JavaScript v3', () =
     const deny = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 's3:*', Resource: '*' }] });
     await assert.rejects(
       security.send(new CreatePolicyCommand({ Name: 'no-s3', Description: 'd', Type: 'SERVICE_CONTROL_POLICY', Content: deny })),
-      (error: Error) => error.name === 'AccessDeniedException',
+      rejectsWith('AccessDeniedException'),
     );
     const { EffectivePolicy } = await organizations.send(new DescribeEffectivePolicyCommand({ PolicyType: 'BACKUP_POLICY', TargetId: workloadId }));
     assert.deepEqual(JSON.parse(EffectivePolicy!.PolicyContent!), { plans: { daily: { regions: ['us-east-1'] } } });
