@@ -9,12 +9,9 @@
 //   recorded throughput     rps with recording                              target >= 5,000 req/s
 // BENCH_ROUNDS (default 10) and BENCH_ROUND_MS (default 2000) size the run;
 // BENCH_NODE_FLAGS (e.g. --cpu-prof) goes to both servers' node.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { Agent } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Benchmark, BenchResult } from './run.ts';
-import { load, percentile, signedQuery, startBulwark, storeWithRootKey, type BulwarkProcess, type SignedRequest } from './support.ts';
+import { load, percentile, startRootKeyServer, type RootKeyServer } from './support.ts';
 
 const CONNECTIONS = 50;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
@@ -22,34 +19,8 @@ const ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? 2_000);
 /** /proc/PID/stat counts CPU time in clock ticks: 100 a second on Linux. */
 const TICKS_PER_SECOND = 100;
 const WARMUP_MS = 1_500;
-const ACCOUNT = '123456789012';
-const KEY = { accessKeyId: 'AKIABULWARKBENCH0001', secretAccessKey: 'benchbenchbenchbenchbenchbenchbenchbench' };
-const BODY = 'Action=GetCallerIdentity&Version=2011-06-15';
 
-interface Server {
-  bulwark: BulwarkProcess;
-  signed: SignedRequest;
-  agent: Agent;
-  dataDir: string;
-}
-
-/** A server on a fresh SQLite store holding the bench's access key (so signatures are verified). */
-async function startServer(recording: boolean): Promise<Server> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'bulwark-bench-ct-'));
-  const storeUrl = await storeWithRootKey(dataDir, KEY, ACCOUNT);
-  let signed: SignedRequest | undefined;
-  const bulwark = await startBulwark(storeUrl, dataDir, async (port) => (signed = await signedQuery(port, 'sts', KEY, BODY)), [
-    '--cloudtrail-recording',
-    recording ? 'on' : 'off',
-  ]);
-  return { bulwark, signed: signed!, agent: new Agent({ keepAlive: true, maxSockets: CONNECTIONS }), dataDir };
-}
-
-async function stopServer(server: Server): Promise<void> {
-  server.agent.destroy();
-  await server.bulwark.stop();
-  rmSync(server.dataDir, { recursive: true, force: true });
-}
+const startServer = (recording: boolean) => startRootKeyServer(CONNECTIONS, ['--cloudtrail-recording', recording ? 'on' : 'off']);
 
 interface Measurement {
   rps: number;
@@ -58,9 +29,9 @@ interface Measurement {
   latencies: number[];
 }
 
-async function measure(server: Server, durationMs: number): Promise<Measurement> {
+async function measure(server: RootKeyServer, durationMs: number): Promise<Measurement> {
   const cpuBefore = cpuSeconds(server.bulwark.child.pid!);
-  const { latencies, failures, seconds } = await load(server.agent, server.bulwark.port, server.signed, CONNECTIONS, durationMs);
+  const { latencies, failures, seconds } = await load(server.agent, server.bulwark.port, server.getCallerIdentity, CONNECTIONS, durationMs);
   const cpu = cpuSeconds(server.bulwark.child.pid!) - cpuBefore;
   if (failures > 0) throw new Error(`${failures} requests failed`);
   return { rps: latencies.length / seconds, cpuPerCall: (cpu / latencies.length) * 1e6, latencies };
@@ -82,7 +53,7 @@ function median(values: number[]): number {
 async function run(): Promise<BenchResult[]> {
   const off = await startServer(false);
   const on = await startServer(true).catch(async (error) => {
-    await stopServer(off);
+    await off.stop();
     throw error;
   });
   try {
@@ -120,7 +91,7 @@ async function run(): Promise<BenchResult[]> {
       { bench: 'cloudtrail.recorded_throughput', value: Math.round(median(recordedRps)), unit: 'req/s', target: 5000 },
     ];
   } finally {
-    await Promise.all([stopServer(off), stopServer(on)]);
+    await Promise.all([off.stop(), on.stop()]);
   }
 }
 

@@ -4,23 +4,18 @@
 //   latency     p99 of the same                                       target < 20 ms
 // Each request is authenticated, authorized against the key policy and encrypted or
 // decrypted with AES-256-GCM, so this is the full path a client's call takes.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { Agent } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import type { Agent } from 'node:http';
 import { CreateKeyCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import type { Benchmark, BenchResult } from './run.ts';
-import { percentile, send, signedQuery, startBulwark, storeWithRootKey, type Credentials, type SignedRequest } from './support.ts';
+import { percentile, ROOT_KEY, send, startRootKeyServer, type Credentials, type SignedRequest } from './support.ts';
 
 const CONNECTIONS = 50;
 const DURATION_MS = 5_000;
 const WARMUP_MS = 1_000;
-const ACCOUNT = '123456789012';
 const PLAINTEXT = Buffer.alloc(1024, 7);
 const ENCRYPTION_CONTEXT = { purpose: 'bench' };
-const KEY = { accessKeyId: 'AKIABULWARKBENCHKMS1', secretAccessKey: 'benchbenchbenchbenchbenchbenchbenchbench' };
 
 /** An awsJson1_1 KMS request, signed once. */
 async function signedKmsJson(port: number, credentials: Credentials, operation: string, input: object): Promise<SignedRequest> {
@@ -57,21 +52,17 @@ async function alternatingLoad(agent: Agent, port: number, calls: SignedRequest[
 }
 
 async function run(): Promise<BenchResult[]> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'bulwark-bench-kms-'));
-  const storeUrl = await storeWithRootKey(dataDir, KEY, ACCOUNT);
-
-  const probeBody = 'Action=GetCallerIdentity&Version=2011-06-15';
-  const bulwark = await startBulwark(storeUrl, dataDir, (port) => signedQuery(port, 'sts', KEY, probeBody));
-  const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
+  const server = await startRootKeyServer(CONNECTIONS);
+  const { bulwark, agent } = server;
   try {
-    const client = new KMSClient({ endpoint: `http://127.0.0.1:${bulwark.port}`, region: 'us-east-1', credentials: KEY });
+    const client = new KMSClient({ endpoint: `http://127.0.0.1:${bulwark.port}`, region: 'us-east-1', credentials: ROOT_KEY });
     const { KeyMetadata } = await client.send(new CreateKeyCommand({}));
     const keyId = KeyMetadata!.KeyId!;
     const { CiphertextBlob } = await client.send(new EncryptCommand({ KeyId: keyId, Plaintext: PLAINTEXT, EncryptionContext: ENCRYPTION_CONTEXT }));
     client.destroy();
     const calls = [
-      await signedKmsJson(bulwark.port, KEY, 'Encrypt', { KeyId: keyId, Plaintext: PLAINTEXT.toString('base64'), EncryptionContext: ENCRYPTION_CONTEXT }),
-      await signedKmsJson(bulwark.port, KEY, 'Decrypt', {
+      await signedKmsJson(bulwark.port, ROOT_KEY, 'Encrypt', { KeyId: keyId, Plaintext: PLAINTEXT.toString('base64'), EncryptionContext: ENCRYPTION_CONTEXT }),
+      await signedKmsJson(bulwark.port, ROOT_KEY, 'Decrypt', {
         KeyId: keyId,
         CiphertextBlob: Buffer.from(CiphertextBlob!).toString('base64'),
         EncryptionContext: ENCRYPTION_CONTEXT,
@@ -88,9 +79,7 @@ async function run(): Promise<BenchResult[]> {
       { bench: 'kms.encrypt_decrypt.p99', value: Math.round(p99 * 100) / 100, unit: 'ms', target: 20 },
     ];
   } finally {
-    agent.destroy();
-    await bulwark.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await server.stop();
   }
 }
 

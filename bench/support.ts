@@ -1,9 +1,10 @@
 // What the HTTP benchmarks share: a real `bulwark start` process on a free port, SigV4
 // signed requests made once and replayed, and a closed-loop load of N connections.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Sha256 } from '@aws-crypto/sha256-js';
@@ -47,11 +48,16 @@ export async function signedQuery(port: number, service: string, credentials: Cr
   return { headers: signed.headers, body };
 }
 
+const BENCH_ACCOUNT = '123456789012';
+/** An access key of BENCH_ACCOUNT's root user, issued by the store startRootKeyServer makes. */
+export const ROOT_KEY: Credentials = { accessKeyId: 'AKIABULWARKBENCH0001', secretAccessKey: 'benchbenchbenchbenchbenchbenchbenchbench' };
+const GET_CALLER_IDENTITY = 'Action=GetCallerIdentity&Version=2011-06-15';
+
 /**
  * A fresh SQLite store in `dataDir` holding `key` as an access key Bulwark issued to
  * the root user of `account` (so every request's signature is verified); its URL.
  */
-export async function storeWithRootKey(dataDir: string, key: Credentials, account: string): Promise<string> {
+async function storeWithRootKey(dataDir: string, key: Credentials, account: string): Promise<string> {
   const storeUrl = `sqlite:${join(dataDir, 'bulwark.db')}`;
   const store = await openStore(storeUrl);
   await store.put(ACCESS_KEYS, key.accessKeyId, {
@@ -135,6 +141,42 @@ export async function startBulwark(
     throw error;
   }
   return { child, port, startMs: performance.now() - started, stop };
+}
+
+export interface RootKeyServer {
+  bulwark: BulwarkProcess;
+  /** sts:GetCallerIdentity signed with ROOT_KEY for this server (the readiness probe). */
+  getCallerIdentity: SignedRequest;
+  /** Keep-alive connections to the server, as many as the load's. */
+  agent: Agent;
+  /** Stops the server and removes its data directory. */
+  stop(): Promise<void>;
+}
+
+/**
+ * `bulwark start` on a fresh SQLite store in a temporary data directory, where ROOT_KEY
+ * is an access key Bulwark issued (so every signature is verified); ready once it
+ * answers a signed sts:GetCallerIdentity.
+ */
+export async function startRootKeyServer(connections: number, extraArgs: string[] = []): Promise<RootKeyServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'bulwark-bench-'));
+  const removeDataDir = () => rmSync(dataDir, { recursive: true, force: true });
+  try {
+    const storeUrl = await storeWithRootKey(dataDir, ROOT_KEY, BENCH_ACCOUNT);
+    let getCallerIdentity: SignedRequest | undefined;
+    const probe = async (port: number) => (getCallerIdentity = await signedQuery(port, 'sts', ROOT_KEY, GET_CALLER_IDENTITY));
+    const bulwark = await startBulwark(storeUrl, dataDir, probe, extraArgs);
+    const agent = new Agent({ keepAlive: true, maxSockets: connections });
+    const stop = async () => {
+      agent.destroy();
+      await bulwark.stop();
+      removeDataDir();
+    };
+    return { bulwark, getCallerIdentity: getCallerIdentity!, agent, stop };
+  } catch (error) {
+    removeDataDir();
+    throw error;
+  }
 }
 
 export function rssMb(child: ChildProcess): number {
