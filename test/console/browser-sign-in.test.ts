@@ -33,6 +33,14 @@ describe('console sign-in paths in headless Chromium', { skip: NO_BROWSER }, () 
     await server?.close();
   });
 
+  /** Submits the sign-in form as the root user, with the password the server made at its start. */
+  async function signInAsRoot() {
+    await page.getByLabel('Account ID or alias').fill(TEST_ACCOUNT);
+    await page.getByLabel('Sign in as the root user').check();
+    await page.getByLabel('Password', { exact: true }).fill(server.rootPassword!);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+  }
+
   async function signOut() {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await browser.heading('Sign in to Bulwark');
@@ -53,20 +61,14 @@ describe('console sign-in paths in headless Chromium', { skip: NO_BROWSER }, () 
   });
 
   it('lets the root user assign its own MFA device from its security credentials page; root sign-in then asks for the code', async () => {
-    await page.getByLabel('Account ID or alias').fill(TEST_ACCOUNT);
-    await page.getByLabel('Sign in as the root user').check();
-    await page.getByLabel('Password', { exact: true }).fill(server.rootPassword!);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInAsRoot();
     await page.getByRole('link', { name: "The root user's security credentials" }).first().click();
     await browser.heading('My security credentials');
     const step = await assignMfaFromQrCode('the root user');
     await page.getByRole('link', { name: 'Security dashboard' }).click();
     await page.getByText('An MFA device protects the root user.').waitFor();
     await signOut();
-    await page.getByLabel('Account ID or alias').fill(TEST_ACCOUNT);
-    await page.getByLabel('Sign in as the root user').check();
-    await page.getByLabel('Password', { exact: true }).fill(server.rootPassword!);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInAsRoot();
     await page.getByLabel('MFA code').fill(step.next());
     await page.getByRole('button', { name: 'Sign in' }).click();
     await browser.heading('Security dashboard');
