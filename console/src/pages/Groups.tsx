@@ -72,6 +72,7 @@ export function Groups() {
 /**
  * One side of group membership: a group's users, or a user's groups. Each name links
  * to its page; a name can be added (AddUserToGroup) or removed (RemoveUserFromGroup).
+ * `pairOf` says which group and user a listed or typed name makes.
  */
 function Membership({
   names,
@@ -79,19 +80,20 @@ function Membership({
   empty,
   removeVerb,
   fieldLabel,
-  join,
-  leave,
+  pairOf,
 }: {
   names: Loaded<string[]>;
   linkTo: 'users' | 'groups';
   empty: string;
   removeVerb: string;
   fieldLabel: string;
-  join: (name: string) => Promise<unknown>;
-  leave: (name: string) => Promise<unknown>;
+  pairOf: (name: string) => { GroupName: string; UserName: string };
 }) {
+  const { clients } = useAws();
   const [name, setName] = useState('');
   const action = useChange(names);
+  const join = (member: string) => clients.iam.send(new AddUserToGroupCommand(pairOf(member)));
+  const leave = (member: string) => clients.iam.send(new RemoveUserFromGroupCommand(pairOf(member)));
 
   async function add(event: FormEvent) {
     event.preventDefault();
@@ -148,8 +150,7 @@ export function GroupDetail({ groupName }: { groupName: string }) {
           empty="No members."
           removeVerb="Remove"
           fieldLabel="User to add"
-          join={(userName) => clients.iam.send(new AddUserToGroupCommand({ GroupName: groupName, UserName: userName }))}
-          leave={(userName) => clients.iam.send(new RemoveUserFromGroupCommand({ GroupName: groupName, UserName: userName }))}
+          pairOf={(userName) => ({ GroupName: groupName, UserName: userName })}
         />
       </Panel>
       {!group.error && <EntityPolicies kind="group" name={groupName} />}
@@ -172,8 +173,7 @@ export function UserGroups({ userName }: { userName: string }) {
         empty="Not in any group."
         removeVerb="Leave"
         fieldLabel="Group to join"
-        join={(groupName) => clients.iam.send(new AddUserToGroupCommand({ GroupName: groupName, UserName: userName }))}
-        leave={(groupName) => clients.iam.send(new RemoveUserFromGroupCommand({ GroupName: groupName, UserName: userName }))}
+        pairOf={(groupName) => ({ GroupName: groupName, UserName: userName })}
       />
     </Panel>
   );
