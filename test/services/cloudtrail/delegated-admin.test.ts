@@ -6,8 +6,8 @@ import { beforeEach, describe, it } from 'node:test';
 import { cloudTrailAccess } from '../../../src/services/cloudtrail/access.ts';
 import { cloudTrailHandlers } from '../../../src/services/cloudtrail/index.ts';
 import { CLOSURE_DELAY_MS } from '../../../src/services/organizations/shared.ts';
-import { openStore, type Store } from '../../../src/store/index.ts';
-import { call, contextFor, createMember, MANAGEMENT, NOW, rejects } from '../organizations/helpers.ts';
+import type { Store } from '../../../src/store/index.ts';
+import { call, contextFor, createMember, MANAGEMENT, NOW, rejects, storeWithOrganization } from '../organizations/helpers.ts';
 
 const CLOUDTRAIL = 'cloudtrail.amazonaws.com';
 
@@ -23,8 +23,7 @@ const orgTrail = (name: string) => ({ Name: name, S3BucketName: 'org-bucket', Is
 
 /** A new organization (all features) with one member account. */
 async function organizationWithMember(): Promise<{ store: Store; member: string }> {
-  const store = await openStore('memory:');
-  await call(store, 'CreateOrganization');
+  const { store } = await storeWithOrganization();
   return { store, member: await createMember(store, 'logging@example.com') };
 }
 
@@ -36,8 +35,7 @@ describe('CloudTrail organization delegated administrators', () => {
   });
 
   it('an organization with consolidated billing only: OrganizationNotInAllFeaturesModeException', async () => {
-    const billing = await openStore('memory:');
-    await call(billing, 'CreateOrganization', { FeatureSet: 'CONSOLIDATED_BILLING' });
+    const { store: billing } = await storeWithOrganization('CONSOLIDATED_BILLING');
     const account = await createMember(billing, 'billing@example.com');
     await rejects(register(billing, account), 'OrganizationNotInAllFeaturesModeException');
     await rejects(cloudTrail(billing, 'DeregisterOrganizationDelegatedAdmin', { DelegatedAdminAccountId: account }), 'OrganizationNotInAllFeaturesModeException');

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { organizationsAccess } from '../../../src/services/organizations/access.ts';
 import { organizationsHandlers } from '../../../src/services/organizations/index.ts';
 import { openStore } from '../../../src/store/index.ts';
-import { call, contextFor, MANAGEMENT } from './helpers.ts';
+import { call, contextFor, MANAGEMENT, storeWithOrganization } from './helpers.ts';
 
 describe('Organizations access declarations', () => {
   it('every handler has a declaration', () => {
@@ -13,16 +13,14 @@ describe('Organizations access declarations', () => {
   });
 
   it('AttachPolicy needs organizations:AttachPolicy on the policy and on the target, by ARN', async () => {
-    const store = await openStore('memory:');
-    const { Organization } = await call(store, 'CreateOrganization');
-    const rootId = (await call(store, 'ListRoots')).Roots[0].Id;
+    const { store, orgId, rootId } = await storeWithOrganization();
     const ou = (await call(store, 'CreateOrganizationalUnit', { ParentId: rootId, Name: 'a' })).OrganizationalUnit;
     const requirements = await organizationsAccess.AttachPolicy!({ PolicyId: 'p-FullAWSAccess', TargetId: ou.Id }, contextFor(store, MANAGEMENT));
     assert.deepEqual(
       requirements.map((r) => [r.action, r.resource]),
       [
         ['organizations:AttachPolicy', 'arn:aws:organizations::aws:policy/service_control_policy/p-FullAWSAccess'],
-        ['organizations:AttachPolicy', `arn:aws:organizations::${MANAGEMENT}:ou/${Organization.Id}/${ou.Id}`],
+        ['organizations:AttachPolicy', `arn:aws:organizations::${MANAGEMENT}:ou/${orgId}/${ou.Id}`],
       ],
     );
   });

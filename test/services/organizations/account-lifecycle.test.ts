@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
 import { closureQuota } from '../../../src/services/organizations/account-lifecycle.ts';
 import { organizationPolicies } from '../../../src/services/organizations/index.ts';
-import { openStore, type Store } from '../../../src/store/index.ts';
+import type { Store } from '../../../src/store/index.ts';
 import { call, callAt, createMember, inviteAndJoin, MANAGEMENT, NOW, OUTSIDER, rejects, storeWithOrganization } from './helpers.ts';
 
 const INVITED = '222222222222';
@@ -102,8 +102,7 @@ describe('Organizations: removing and leaving', () => {
 describe('Organizations: CloseAccount', () => {
   let store: Store;
   beforeEach(async () => {
-    store = await openStore('memory:');
-    await call(store, 'CreateOrganization');
+    ({ store } = await storeWithOrganization());
   });
 
   it('the account is PENDING_CLOSURE, then SUSPENDED a few minutes later on Bulwark\'s clock; closing it again: AccountAlreadyClosedException', async () => {
@@ -124,8 +123,7 @@ describe('Organizations: CloseAccount', () => {
   });
 
   it('only with all features: ConstraintViolationException ORGANIZATION_NOT_IN_ALL_FEATURES_MODE', async () => {
-    const billing = await openStore('memory:');
-    await call(billing, 'CreateOrganization', { FeatureSet: 'CONSOLIDATED_BILLING' });
+    const { store: billing } = await storeWithOrganization('CONSOLIDATED_BILLING');
     await inviteAndJoin(billing, INVITED);
     await rejects(call(billing, 'CloseAccount', { AccountId: INVITED }), 'ConstraintViolationException', 'ORGANIZATION_NOT_IN_ALL_FEATURES_MODE');
   });

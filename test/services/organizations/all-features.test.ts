@@ -2,8 +2,8 @@
 // moves to ALL once every invited member approves and the management account confirms.
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
-import { openStore, type Store } from '../../../src/store/index.ts';
-import { call, inviteAndJoin, MANAGEMENT, rejects } from './helpers.ts';
+import type { Store } from '../../../src/store/index.ts';
+import { call, inviteAndJoin, MANAGEMENT, rejects, storeWithOrganization } from './helpers.ts';
 
 const INVITED_A = '222222222222';
 const INVITED_B = '333333333333';
@@ -22,9 +22,7 @@ describe('Organizations: EnableAllFeatures', () => {
   let orgId: string;
   let rootId: string;
   beforeEach(async () => {
-    store = await openStore('memory:');
-    orgId = (await call(store, 'CreateOrganization', { FeatureSet: 'CONSOLIDATED_BILLING' })).Organization.Id;
-    rootId = (await call(store, 'ListRoots')).Roots[0].Id;
+    ({ store, orgId, rootId } = await storeWithOrganization('CONSOLIDATED_BILLING'));
   });
 
   it('under CONSOLIDATED_BILLING policies are not available: EnablePolicyType and CreatePolicy fail with PolicyTypeNotAvailableForOrganizationException', async () => {

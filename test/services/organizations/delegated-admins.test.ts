@@ -2,8 +2,8 @@
 // errors, and the read-only access a delegated administrator gets.
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
-import { openStore, type Store } from '../../../src/store/index.ts';
-import { call, callAt, createMember, MANAGEMENT, NOW, OUTSIDER, rejects } from './helpers.ts';
+import type { Store } from '../../../src/store/index.ts';
+import { call, callAt, createMember, MANAGEMENT, NOW, OUTSIDER, rejects, storeWithOrganization } from './helpers.ts';
 
 const GUARDDUTY = 'guardduty.amazonaws.com';
 const CONFIG = 'config.amazonaws.com';
@@ -12,8 +12,7 @@ describe('Organizations: trusted access', () => {
   let store: Store;
   let memberId: string;
   beforeEach(async () => {
-    store = await openStore('memory:');
-    await call(store, 'CreateOrganization');
+    ({ store } = await storeWithOrganization());
     memberId = await createMember(store, 'member@example.com');
   });
 
@@ -38,8 +37,7 @@ describe('Organizations: trusted access', () => {
   });
 
   it('an organization with consolidated billing only: ConstraintViolationException ORGANIZATION_NOT_IN_ALL_FEATURES_MODE', async () => {
-    const billing = await openStore('memory:');
-    await call(billing, 'CreateOrganization', { FeatureSet: 'CONSOLIDATED_BILLING' });
+    const { store: billing } = await storeWithOrganization('CONSOLIDATED_BILLING');
     await rejects(
       call(billing, 'EnableAWSServiceAccess', { ServicePrincipal: GUARDDUTY }),
       'ConstraintViolationException',
@@ -85,8 +83,7 @@ describe('Organizations: delegated administrators', () => {
   let memberId: string;
   let otherId: string;
   beforeEach(async () => {
-    store = await openStore('memory:');
-    await call(store, 'CreateOrganization');
+    ({ store } = await storeWithOrganization());
     memberId = await createMember(store, 'security@example.com', 'security');
     otherId = await createMember(store, 'other@example.com', 'other');
     await call(store, 'EnableAWSServiceAccess', { ServicePrincipal: GUARDDUTY });

@@ -45,11 +45,14 @@ export async function rejects(promise: Promise<unknown>, code: string, reason?: 
   });
 }
 
-/** A memory store in which the management account has made an organization (all features); its root's id. */
-export async function storeWithOrganization(): Promise<{ store: Store; rootId: string }> {
+/**
+ * A memory store in which the management account has made an organization (all
+ * features unless `featureSet` says CONSOLIDATED_BILLING); its id and its root's.
+ */
+export async function storeWithOrganization(featureSet?: 'ALL' | 'CONSOLIDATED_BILLING'): Promise<{ store: Store; orgId: string; rootId: string }> {
   const store = await openStore('memory:');
-  await call(store, 'CreateOrganization');
-  return { store, rootId: (await call(store, 'ListRoots')).Roots[0].Id };
+  const { Organization } = await call(store, 'CreateOrganization', featureSet ? { FeatureSet: featureSet } : {});
+  return { store, orgId: Organization.Id, rootId: (await call(store, 'ListRoots')).Roots[0].Id };
 }
 
 /** Creates a member account with CreateAccount and returns its id. */

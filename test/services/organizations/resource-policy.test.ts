@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
 import { organizationsAccess } from '../../../src/services/organizations/access.ts';
-import { openStore, type Store } from '../../../src/store/index.ts';
-import { call, contextFor, createMember, MANAGEMENT, OUTSIDER, rejects } from './helpers.ts';
+import type { Store } from '../../../src/store/index.ts';
+import { call, contextFor, createMember, MANAGEMENT, OUTSIDER, rejects, storeWithOrganization } from './helpers.ts';
 
 /** AWS's example: let a member account navigate the organization. */
 function delegationPolicy(accountId: string, actions = ['organizations:ListAccounts', 'organizations:DescribeAccount'], resource: unknown = '*'): string {
@@ -19,8 +19,7 @@ describe('Organizations: resource-based delegation policy', () => {
   let memberId: string;
   let orgId: string;
   beforeEach(async () => {
-    store = await openStore('memory:');
-    orgId = (await call(store, 'CreateOrganization')).Organization.Id;
+    ({ store, orgId } = await storeWithOrganization());
     memberId = await createMember(store, 'delegate@example.com');
   });
 
