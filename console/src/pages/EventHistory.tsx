@@ -82,32 +82,34 @@ export function EventHistory() {
                 No events match. (Bulwark records every call unless it was started with <code>--cloudtrail-recording off</code>.)
               </p>
             ) : (
-              <table className="events">
-                <thead>
-                  <tr>
-                    <th scope="col">Time (UTC)</th>
-                    <th scope="col">Event name</th>
-                    <th scope="col">User name</th>
-                    <th scope="col">Event source</th>
-                    <th scope="col">Outcome</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {rows.map((row) => (
-                    <tr key={row.event.EventId} aria-selected={selected?.event.EventId === row.event.EventId} className={row.record.errorCode || row.record.errorMessage ? 'failed' : undefined}>
-                      <td>{formatTime(row.event.EventTime).replace(' UTC', '')}</td>
-                      <td>
-                        <button type="button" className="link" onClick={() => setSelected(row)}>
-                          {row.event.EventName}
-                        </button>
-                      </td>
-                      <td>{row.event.Username ?? '—'}</td>
-                      <td>{row.event.EventSource}</td>
-                      <td>{row.record.errorCode ?? (row.record.errorMessage ? 'Failure' : 'Success')}</td>
+              <div className="table-scroll">
+                <table className="events">
+                  <thead>
+                    <tr>
+                      <th scope="col">Time (UTC)</th>
+                      <th scope="col">Event name</th>
+                      <th scope="col">User name</th>
+                      <th scope="col">Event source</th>
+                      <th scope="col">Outcome</th>
                     </tr>
-                  ))}
-                </tbody>
-              </table>
+                  </thead>
+                  <tbody>
+                    {rows.map((row) => (
+                      <tr key={row.event.EventId} aria-selected={selected?.event.EventId === row.event.EventId} className={row.record.errorCode || row.record.errorMessage ? 'failed' : undefined}>
+                        <td>{formatTime(row.event.EventTime).replace(' UTC', '')}</td>
+                        <td>
+                          <button type="button" className="link" onClick={() => setSelected(row)}>
+                            {row.event.EventName}
+                          </button>
+                        </td>
+                        <td>{row.event.Username ?? '—'}</td>
+                        <td>{row.event.EventSource}</td>
+                        <td>{row.record.errorCode ?? (row.record.errorMessage ? 'Failure' : 'Success')}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
             )}
             {nextToken && (
               <button type="button" onClick={() => lookup(true)} disabled={action.busy}>
