@@ -57,6 +57,8 @@ export function isConsolePath(path: string): boolean {
 export interface ConsoleDeps extends SignInDeps {
   /** The built console (CONSOLE_DIST unless a test says otherwise). */
   distDir?: string;
+  /** Called when a sign-out deactivated credentials: caches of them must go, on every node. */
+  credentialsChanged?: () => Promise<void>;
 }
 
 export async function handleConsole(request: HttpRequest, deps: ConsoleDeps): Promise<HttpResponse> {
@@ -144,6 +146,7 @@ async function signOutRoute(body: Record<string, unknown>, deps: ConsoleDeps): P
     return json(400, { error: 'InvalidRequest', message: 'Give accessKeyId and sessionToken of the session to end.' });
   }
   const ended = await signOut(deps, accessKeyId, sessionToken);
+  if (ended) await deps.credentialsChanged?.();
   return json(ended ? 200 : 404, ended ? { status: 'SignedOut' } : { error: 'NoSuchSession', message: 'No such console session.' });
 }
 

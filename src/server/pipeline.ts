@@ -1,7 +1,7 @@
 // The one path every request takes (DESIGN.md): route -> authenticate -> parse ->
 // validate -> execute -> serialize -> log. No service does any of this itself.
 import { randomUUID } from 'node:crypto';
-import { authenticate, credentialScopeOf, type CredentialResolver } from '../auth/index.ts';
+import { authenticate, credentialScopeOf } from '../auth/index.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/log.ts';
@@ -16,6 +16,7 @@ import type { CallEvent } from '../events/call-event.ts';
 import type { ModelName } from '../protocol/model-names.ts';
 import type { ActivityRecorder } from '../services/activity.ts';
 import { ACTION_PREFIX } from '../services/authorization.ts';
+import type { CachingCredentialResolver } from '../services/credentials.ts';
 import type { ServiceDefinition } from '../services/service.ts';
 import type { Store } from '../store/store.ts';
 import type { AuthorizationRecord, Authorizer } from './authorize.ts';
@@ -29,7 +30,7 @@ export interface PipelineDeps {
   logger: Logger;
   router: Router;
   services: ReadonlyMap<string, ServiceDefinition>;
-  credentials: CredentialResolver;
+  credentials: CachingCredentialResolver;
   authorizer: Authorizer;
   activity: ActivityRecorder;
   events: EventBus;
@@ -190,9 +191,10 @@ export class Pipeline {
     }
   }
 
-  /** Drops cached policies here and tells other nodes on the same database to do the same. */
+  /** Drops cached policies and credentials here and tells other nodes on the same database to do the same. */
   async #permissionsChanged(): Promise<void> {
     this.#deps.authorizer.invalidate();
+    this.#deps.credentials.invalidate();
     try {
       await this.#deps.store.notify?.('iam');
     } catch (error) {

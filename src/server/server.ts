@@ -44,8 +44,13 @@ export async function startServer(settings: Settings, logger = new Logger(settin
   const models = MODEL_NAMES.map(loadModel);
   const services = new Map(SERVICES.map((service) => [service.model as string, service]));
   const authorizer = new Authorizer(store, logger, settings.iamMode);
+  const credentials = credentialResolverFor(store);
+  const forgetCached = () => {
+    authorizer.invalidate();
+    credentials.invalidate();
+  };
   // Other nodes on the same database announce their IAM changes (PostgreSQL store).
-  store.onChange?.('iam', () => authorizer.invalidate());
+  store.onChange?.('iam', forgetCached);
   // ... and moves of the test clock, so every node keeps one time.
   store.onChange?.(CLOCK_TOPIC, () => {
     restoreClock(store, clock).catch((error) => logger.warn('could not re-read the test clock', { error: (error as Error).message }));
@@ -67,15 +72,24 @@ export async function startServer(settings: Settings, logger = new Logger(settin
     logger,
     router: new Router(models),
     services,
-    credentials: credentialResolverFor(store),
+    credentials,
   });
   const onReset = () => {
-    authorizer.invalidate();
+    forgetCached();
     activity.reset();
     store.notify?.('iam').catch((error) => logger.warn('could not tell other nodes of the reset', { error: (error as Error).message }));
   };
   const admin: AdminDeps = { settings, store, clock, models, services, onReset };
-  const consoleDeps: ConsoleDeps = { store, clock, events, region: settings.region };
+  const consoleDeps: ConsoleDeps = {
+    store,
+    clock,
+    events,
+    region: settings.region,
+    async credentialsChanged() {
+      forgetCached();
+      await store.notify?.('iam');
+    },
+  };
   const rootPassword = await ensureRootPassword(consoleDeps, settings.accountId);
 
   let inFlight = 0;

@@ -11,6 +11,7 @@ import {
   IAMClient,
   ListUsersCommand,
   PutUserPolicyCommand,
+  UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { RunningServer } from '../../src/server/server.ts';
@@ -92,6 +93,25 @@ describe('two Bulwark nodes on one PostgreSQL database', { skip: SKIP_REASON }, 
       assertError(denial as Error & { $metadata: { httpStatusCode?: number } }, 'AccessDenied', 403);
     },
   );
+
+  it('an access key deactivated through node A stops signing requests to node B within one second', async () => {
+    const credentials = await userWithKey('key-watcher', a);
+    await sts(b, credentials).send(new GetCallerIdentityCommand({})); // works, and node B now caches the key
+    await iam(a).send(new UpdateAccessKeyCommand({ UserName: 'key-watcher', AccessKeyId: credentials.accessKeyId, Status: 'Inactive' }));
+    const deactivated = Date.now();
+    let refusal: Error | undefined;
+    while (!refusal && Date.now() - deactivated < 1000) {
+      refusal = await sts(b, credentials)
+        .send(new GetCallerIdentityCommand({}))
+        .then(
+          () => undefined,
+          (error: Error) => error,
+        );
+      if (!refusal) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.ok(refusal, 'node B still accepted the key one second after it was deactivated through node A');
+    assertError(refusal as Error & { $metadata: { httpStatusCode?: number } }, 'InvalidClientTokenId', 403);
+  });
 
   it('the test clock moved through node A moves on node B within one second, and a reset through B resets it on A', async () => {
     const offsetOf = async (node: RunningServer) =>
