@@ -40,7 +40,7 @@ function policyDocument(n: number): string {
 async function prepare(storeUrl: string): Promise<void> {
   const server = await startServer({
     port: 0, host: '127.0.0.1', dataDir: '/nonexistent', store: storeUrl, region: 'us-east-1',
-    accountId: ACCOUNT, auth: 'permissive', iamMode: 'enforce', cloudTrailRecording: false, logLevel: 'silent',
+    accountId: ACCOUNT, auth: 'permissive', iamMode: 'enforce', cloudTrailRecording: false, cloudTrailDeliveryMs: 5000, logLevel: 'silent',
   });
   try {
     const iam = new IAMClient({ endpoint: server.url, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });

@@ -44,6 +44,14 @@ function region(text: string): string {
   return text;
 }
 
+function positiveInteger(flag: string) {
+  return (text: string): number => {
+    const value = Number(text);
+    if (!Number.isSafeInteger(value) || value <= 0) throw new UsageError(`--${flag} must be a positive whole number (got '${text}')`);
+    return value;
+  };
+}
+
 function storeUrl(text: string): string {
   if (text === 'memory:' || /^sqlite:.+/.test(text) || /^postgres(ql)?:\/\/./.test(text)) return text;
   throw new UsageError(`--store must be sqlite:PATH or memory:, or a postgres://USER:PASSWORD@HOST/DATABASE URL (got '${text}')`);
@@ -89,6 +97,18 @@ const SPECS: Record<keyof Settings, OptionSpec> = {
     help: 'on: every call becomes a CloudTrail event (LookupEvents, trails); off: no call is recorded (default on)',
     read: (text) => oneOf('cloudtrail-recording', ['on', 'off'] as const)(text) === 'on',
   },
+  cloudTrailDeliveryMs: {
+    flag: 'cloudtrail-delivery-ms',
+    env: 'BULWARK_CLOUDTRAIL_DELIVERY_MS',
+    help: 'how often logging trails deliver log files, in milliseconds (default 5000)',
+    read: positiveInteger('cloudtrail-delivery-ms'),
+  },
+  kmsAttestationRoots: {
+    flag: 'kms-attestation-roots',
+    env: 'BULWARK_KMS_ATTESTATION_ROOTS',
+    help: "a PEM file of roots KMS trusts for Nitro Enclaves attestation documents besides AWS's (default none)",
+    read: (t) => resolve(t),
+  },
   logLevel: {
     flag: 'log-level',
     env: 'BULWARK_LOG_LEVEL',
@@ -106,6 +126,7 @@ const DEFAULTS = {
   auth: 'permissive',
   iamMode: 'enforce',
   cloudTrailRecording: true,
+  cloudTrailDeliveryMs: 5000,
   logLevel: 'info',
 } as const;
 

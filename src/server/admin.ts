@@ -88,6 +88,8 @@ function health(deps: AdminDeps) {
       auth: settings.auth,
       iamMode: settings.iamMode,
       cloudTrailRecording: settings.cloudTrailRecording,
+      cloudTrailDeliveryMs: settings.cloudTrailDeliveryMs,
+      kmsAttestationRoots: settings.kmsAttestationRoots,
       logLevel: settings.logLevel,
     },
     services,

@@ -57,7 +57,18 @@ export async function startServer(settings: Settings, logger = new Logger(settin
   });
   const activity = new ActivityRecorder(store, logger);
   const events = new EventBus(logger);
-  const runtime = { store, clock, events, logger, defaultAccountId: settings.accountId, defaultRegion: settings.region, dataDir: settings.dataDir, cloudTrailRecording: settings.cloudTrailRecording };
+  const runtime = {
+    store,
+    clock,
+    events,
+    logger,
+    defaultAccountId: settings.accountId,
+    defaultRegion: settings.region,
+    dataDir: settings.dataDir,
+    cloudTrailRecording: settings.cloudTrailRecording,
+    cloudTrailDeliveryMs: settings.cloudTrailDeliveryMs,
+    kmsAttestationRoots: settings.kmsAttestationRoots,
+  };
   for (const service of SERVICES) await service.start?.(runtime);
   if (settings.iamMode !== 'enforce') {
     logger.warn(`IAM authorization is ${settings.iamMode === 'soft' ? 'soft: denials are only logged' : 'off'}`, { iamMode: settings.iamMode });

@@ -18,5 +18,9 @@ export interface Settings {
   iamMode: IamMode;
   /** Record every call as a CloudTrail event (LookupEvents, trail delivery). */
   cloudTrailRecording: boolean;
+  /** How often logging trails deliver their log files, in milliseconds. */
+  cloudTrailDeliveryMs: number;
+  /** A PEM file of extra roots KMS trusts for Nitro Enclaves attestation documents (AWS's root is built in). */
+  kmsAttestationRoots?: string;
   logLevel: LogLevel;
 }

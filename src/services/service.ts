@@ -56,4 +56,8 @@ export interface ServiceRuntime {
   dataDir: string;
   /** Whether CloudTrail records every call (--cloudtrail-recording). */
   cloudTrailRecording: boolean;
+  /** How often logging trails deliver, in ms (--cloudtrail-delivery-ms). */
+  cloudTrailDeliveryMs: number;
+  /** Extra Nitro Enclaves attestation roots for KMS, a PEM file (--kms-attestation-roots). */
+  kmsAttestationRoots?: string;
 }

@@ -19,11 +19,9 @@ const root = new URL('../../', import.meta.url).pathname;
  * `close()` stops it and removes the directory.
  */
 export async function startDeliveringServer(name: string): Promise<{ server: RunningServer; dataDir: string; close: () => Promise<void> }> {
-  process.env.BULWARK_CLOUDTRAIL_DELIVERY_MS = '50';
   const dataDir = mkdtempSync(join(tmpdir(), `bulwark-${name}-`));
-  const server = await startTestServer({ dataDir, store: `sqlite:${join(dataDir, 'bulwark.db')}`, cloudTrailRecording: true });
+  const server = await startTestServer({ dataDir, store: `sqlite:${join(dataDir, 'bulwark.db')}`, cloudTrailRecording: true, cloudTrailDeliveryMs: 50 });
   const close = async () => {
-    delete process.env.BULWARK_CLOUDTRAIL_DELIVERY_MS;
     await server.close();
     rmSync(dataDir, { recursive: true, force: true });
   };

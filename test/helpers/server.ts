@@ -30,6 +30,7 @@ export function testSettings(overrides: Partial<Settings> = {}): Settings {
     auth: 'permissive',
     iamMode: 'enforce',
     cloudTrailRecording: true,
+    cloudTrailDeliveryMs: 5000,
     logLevel: 'silent',
     ...overrides,
   };

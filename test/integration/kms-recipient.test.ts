@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CreateKeyCommand, DecryptCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import type { RunningServer } from '../../src/server/server.ts';
-import { ATTESTATION_ROOTS_ENV } from '../../src/services/kms/recipient.ts';
 import { DUMMY_CREDENTIALS, startTestServer, TEST_ACCOUNT, TEST_REGION } from '../helpers/server.ts';
 import { attestationDocument, makeChain, makeEnclave, openForEnclave } from '../services/kms/attestation-fixture.ts';
 
@@ -22,13 +21,11 @@ describe('KMS Recipient (Nitro Enclaves) with the AWS SDK', () => {
   before(async () => {
     rootsDir = mkdtempSync(join(tmpdir(), 'bulwark-roots-'));
     writeFileSync(join(rootsDir, 'roots.pem'), chain.rootPem);
-    process.env[ATTESTATION_ROOTS_ENV] = join(rootsDir, 'roots.pem');
-    server = await startTestServer();
+    server = await startTestServer({ kmsAttestationRoots: join(rootsDir, 'roots.pem') });
     kms = new KMSClient({ endpoint: server.url, region: TEST_REGION, credentials: DUMMY_CREDENTIALS });
   });
   after(async () => {
     await server.close();
-    delete process.env[ATTESTATION_ROOTS_ENV];
     rmSync(rootsDir, { recursive: true, force: true });
   });
 

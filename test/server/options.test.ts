@@ -16,6 +16,8 @@ describe('bulwark start options', () => {
     assert.equal(s.auth, 'permissive');
     assert.equal(s.iamMode, 'enforce');
     assert.equal(s.cloudTrailRecording, true);
+    assert.equal(s.cloudTrailDeliveryMs, 5000);
+    assert.equal(s.kmsAttestationRoots, undefined);
     assert.equal(s.logLevel, 'info');
   });
 
@@ -36,6 +38,8 @@ describe('bulwark start options', () => {
       BULWARK_AUTH: 'strict',
       BULWARK_IAM_MODE: 'soft',
       BULWARK_CLOUDTRAIL_RECORDING: 'off',
+      BULWARK_CLOUDTRAIL_DELIVERY_MS: '250',
+      BULWARK_KMS_ATTESTATION_ROOTS: '/etc/bulwark/roots.pem',
       BULWARK_LOG_LEVEL: 'warn',
     });
     assert.deepEqual(s, {
@@ -48,6 +52,8 @@ describe('bulwark start options', () => {
       auth: 'strict',
       iamMode: 'soft',
       cloudTrailRecording: false,
+      cloudTrailDeliveryMs: 250,
+      kmsAttestationRoots: '/etc/bulwark/roots.pem',
       logLevel: 'warn',
     });
   });
@@ -67,6 +73,8 @@ describe('bulwark start options', () => {
     [['--region', 'moon'], /--region must look like us-east-1/],
     [['--store', 'mysql://x'], /--store must be sqlite:PATH or memory:/],
     [['--log-level', 'loud'], /--log-level must be one of/],
+    [['--cloudtrail-delivery-ms', '0'], /--cloudtrail-delivery-ms must be a positive whole number/],
+    [['--cloudtrail-delivery-ms', '1.5'], /--cloudtrail-delivery-ms must be a positive whole number/],
     [['--bogus', '1'], /Unknown option '--bogus'/],
   ] as const) {
     it(`rejects ${args.join(' ')} with a message naming the problem`, () => {

@@ -18,12 +18,6 @@ import type { Operations } from '../../protocol/types/cloudtrail.ts';
 import { cloudTrailSubscriber, type GroupCommitWriter } from './recorder.ts';
 import { trailHandlers } from './trails.ts';
 
-/** How often logging trails deliver, in ms (BULWARK_CLOUDTRAIL_DELIVERY_MS overrides; default 5 s). */
-export function deliveryIntervalMs(env: NodeJS.ProcessEnv = process.env): number {
-  const configured = Number(env.BULWARK_CLOUDTRAIL_DELIVERY_MS);
-  return Number.isFinite(configured) && configured > 0 ? configured : 5000;
-}
-
 /** One per running server (tests may run several in one process), found by its store. */
 const running = new Map<Store, { delivery: LogDelivery; writer?: GroupCommitWriter }>();
 
@@ -56,7 +50,7 @@ export const cloudtrail: ServiceDefinition = {
       writer = subscriber.writer;
     }
     const delivery = new LogDelivery(runtime.store, runtime.clock, runtime.dataDir, runtime.logger);
-    delivery.start(deliveryIntervalMs());
+    delivery.start(runtime.cloudTrailDeliveryMs);
     running.set(runtime.store, { delivery, writer });
   },
   async stop() {

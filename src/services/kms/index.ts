@@ -15,6 +15,7 @@ import { keyHandlers } from './handlers/keys.ts';
 import { multiRegionHandlers } from './handlers/multi-region.ts';
 import { rotationHandlers } from './handlers/rotation.ts';
 import { tagAndPolicyHandlers } from './handlers/tags-and-policies.ts';
+import { configureAttestationRoots } from './recipient.ts';
 import { flushKeyUses } from './usage.ts';
 import type { Operations } from '../../protocol/types/kms.ts';
 
@@ -47,6 +48,7 @@ export const kms: ServiceDefinition = {
     Object.entries(kmsHandlers).map(([operation, handler]) => [operation, answeringCryptoErrors(handler as OperationHandler)]),
   ),
   access: kmsAccess,
+  start: (runtime) => configureAttestationRoots(runtime.store, runtime.kmsAttestationRoots),
   // Key uses still in memory are written before the store closes.
   stop: flushKeyUses,
 };

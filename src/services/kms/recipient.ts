@@ -2,14 +2,15 @@
 // GenerateDataKeyPair, GenerateRandom and DeriveSharedSecret then return the secret
 // only as CiphertextForRecipient, encrypted to the public key of a verified
 // attestation document, and never in plaintext. Documents must chain to AWS's Nitro
-// Enclaves root, or to a root in the PEM file named by BULWARK_KMS_ATTESTATION_ROOTS
-// (for attestation documents made outside AWS, e.g. by tests). The document's
+// Enclaves root, or to a root in the PEM file named by --kms-attestation-roots
+// (BULWARK_KMS_ATTESTATION_ROOTS; for attestation documents made outside AWS, e.g. by tests). The document's
 // measurements are the kms:RecipientAttestation:* condition keys.
 import { readFileSync } from 'node:fs';
 import { X509Certificate } from 'node:crypto';
 import type { ContextValue } from '../../policy/index.ts';
 import { AwsError } from '../../protocol/errors.ts';
 import type { RecipientInfo } from '../../protocol/types/kms.ts';
+import type { Store } from '../../store/store.ts';
 import { readAttestation, verifyAttestation, type Attestation } from './crypto/attestation.ts';
 import { envelopeForRecipient } from './crypto/cms.ts';
 
@@ -29,18 +30,25 @@ rfMCMQCi85sWBbJwKKXdS6BptQFuZbT73o/gBh1qUxl/nNr12UO8Yfwr6wPLb+6N
 IwLz3/Y=
 -----END CERTIFICATE-----`);
 
-export const ATTESTATION_ROOTS_ENV = 'BULWARK_KMS_ATTESTATION_ROOTS';
+/** The PEM file of extra roots (--kms-attestation-roots) of each running server, found by its store. */
+const configuredRoots = new WeakMap<Store, string>();
 
-/** AWS's root, and those of the PEM file the environment names (read on each use: it is rare). */
-function trustedRoots(): X509Certificate[] {
-  const path = process.env[ATTESTATION_ROOTS_ENV];
+/** Called when the server starts (tests may run several servers in one process). */
+export function configureAttestationRoots(store: Store, path: string | undefined): void {
+  if (path) configuredRoots.set(store, path);
+  else configuredRoots.delete(store);
+}
+
+/** AWS's root, and those of the configured PEM file (read on each use: it is rare). */
+function trustedRoots(store: Store): X509Certificate[] {
+  const path = configuredRoots.get(store);
   if (!path) return [AWS_NITRO_ENCLAVES_ROOT];
   try {
     const pems = readFileSync(path, 'utf8').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
     return [AWS_NITRO_ENCLAVES_ROOT, ...pems.map((pem) => new X509Certificate(pem))];
   } catch (error) {
     // Bulwark's configuration, not the caller's request, is at fault.
-    throw new AwsError('KMSInternalException', `${ATTESTATION_ROOTS_ENV} (${path}) cannot be read as PEM certificates: ${(error as Error).message}`, { status: 500, senderFault: false });
+    throw new AwsError('KMSInternalException', `--kms-attestation-roots (${path}) cannot be read as PEM certificates: ${(error as Error).message}`, { status: 500, senderFault: false });
   }
 }
 
@@ -49,8 +57,8 @@ export function awsNitroRootFingerprint(): string {
 }
 
 /** The secret, encrypted for the recipient the verified document names (CiphertextForRecipient). */
-export function sealForRecipient(recipient: RecipientInfo, plaintext: Uint8Array, now: Date): Buffer {
-  const { recipientKey } = verifyAttestation(recipient.AttestationDocument ?? Buffer.alloc(0), trustedRoots(), now);
+export function sealForRecipient(store: Store, recipient: RecipientInfo, plaintext: Uint8Array, now: Date): Buffer {
+  const { recipientKey } = verifyAttestation(recipient.AttestationDocument ?? Buffer.alloc(0), trustedRoots(store), now);
   return envelopeForRecipient(recipientKey, plaintext);
 }
 

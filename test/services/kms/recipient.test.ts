@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Clock } from '../../../src/lib/clock.ts';
 import { kms } from '../../../src/services/kms/index.ts';
-import { ATTESTATION_ROOTS_ENV, awsNitroRootFingerprint } from '../../../src/services/kms/recipient.ts';
+import { awsNitroRootFingerprint, configureAttestationRoots } from '../../../src/services/kms/recipient.ts';
 import { openStore } from '../../../src/store/index.ts';
 import type { Store } from '../../../src/store/store.ts';
 import { attestationDocument, makeChain, makeEnclave, openForEnclave, type Chain, type Enclave } from './attestation-fixture.ts';
@@ -33,10 +33,9 @@ describe('Recipient (Nitro Enclaves attestation)', () => {
     enclave = makeEnclave();
     rootsDir = mkdtempSync(join(tmpdir(), 'bulwark-roots-'));
     writeFileSync(join(rootsDir, 'roots.pem'), chain.rootPem);
-    process.env[ATTESTATION_ROOTS_ENV] = join(rootsDir, 'roots.pem');
+    configureAttestationRoots(store, join(rootsDir, 'roots.pem'));
   });
   after(() => {
-    delete process.env[ATTESTATION_ROOTS_ENV];
     rmSync(rootsDir, { recursive: true, force: true });
   });
 
@@ -90,12 +89,11 @@ describe('Recipient (Nitro Enclaves attestation)', () => {
   });
 
   it('a roots file that cannot be read is Bulwark\'s fault: KMSInternalException', async () => {
-    const configured = process.env[ATTESTATION_ROOTS_ENV];
-    process.env[ATTESTATION_ROOTS_ENV] = join(rootsDir, 'missing.pem');
+    configureAttestationRoots(store, join(rootsDir, 'missing.pem'));
     try {
       await assert.rejects(call('GenerateRandom', { Recipient: recipient(attestationDocument(chain, enclave)) }), fails('KMSInternalException'));
     } finally {
-      process.env[ATTESTATION_ROOTS_ENV] = configured;
+      configureAttestationRoots(store, join(rootsDir, 'roots.pem'));
     }
   });
 

@@ -32,7 +32,7 @@ async function usableKey(context: RequestContext, keyIdInput: string, usage: Key
  * only sealed to the attested key as CiphertextForRecipient (recipient.ts).
  */
 function secretFor<K extends string>(context: RequestContext, recipient: RecipientInfo | undefined, member: K, secret: Uint8Array) {
-  if (recipient) return { CiphertextForRecipient: sealForRecipient(recipient, secret, context.now) };
+  if (recipient) return { CiphertextForRecipient: sealForRecipient(context.store, recipient, secret, context.now) };
   return { [member]: secret } as { [P in K]: Uint8Array };
 }
 
