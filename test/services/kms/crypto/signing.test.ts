@@ -1,17 +1,37 @@
 import assert from 'node:assert/strict';
-import { constants, createHash, createPrivateKey, createPublicKey, verify as nodeVerify } from 'node:crypto';
+import { constants, createHash, createPrivateKey, createPublicKey, sign as nodeSign, verify as nodeVerify } from 'node:crypto';
 import { describe, it } from 'node:test';
 import {
-  generateKeyMaterial, HASH_BYTES, KEY_SPECS, publicKeyDer, sign, SIGNING_ALGORITHMS, verify,
-  type KeyMaterial, type KeySpec, type MessageType, type SigningAlgorithm,
+  HASH_BYTES, KEY_SPECS, publicKeyDer, sign, SIGNING_ALGORITHMS, verify,
+  type KeySpec, type MessageType, type SigningAlgorithm,
 } from '../../../../src/services/kms/crypto/index.ts';
-import { ecPublicPoint } from '../../../../src/services/kms/crypto/ecdsa-digest.ts';
 import { materialFor, pythonCryptography, runPython } from './helpers.ts';
 
 const SIGNING_SPECS: KeySpec[] = [
   'RSA_2048', 'RSA_3072', 'ECC_NIST_P256', 'ECC_NIST_P384', 'ECC_NIST_P521', 'ECC_SECG_P256K1',
   'ECC_NIST_EDWARDS25519', 'ML_DSA_44', 'ML_DSA_65', 'ML_DSA_87',
 ];
+
+/** ECDSA key specs, their digest's algorithm and the group order n (SEC 2, FIPS 186-4). */
+const ECDSA_CURVES: Array<[KeySpec, SigningAlgorithm, bigint]> = [
+  ['ECC_NIST_P256', 'ECDSA_SHA_256', 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n],
+  ['ECC_NIST_P384', 'ECDSA_SHA_384', 0xffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973n],
+  ['ECC_NIST_P521', 'ECDSA_SHA_512', 0x01fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409n],
+  ['ECC_SECG_P256K1', 'ECDSA_SHA_256', 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n],
+];
+
+/** ECDSA-Sig-Value ::= SEQUENCE { r INTEGER, s INTEGER }, DER. */
+function derSignature(r: bigint, s: bigint): Buffer {
+  const length = (n: number) => Buffer.from(n < 0x80 ? [n] : [0x81, n]);
+  const integer = (value: bigint) => {
+    const hex = value.toString(16);
+    const bytes = Buffer.from(`${hex.length % 2 ? '0' : ''}${hex}`, 'hex');
+    const body = bytes[0] & 0x80 ? Buffer.concat([Buffer.from([0]), bytes]) : bytes;
+    return Buffer.concat([Buffer.from([0x02]), length(body.length), body]);
+  };
+  const body = Buffer.concat([integer(r), integer(s)]);
+  return Buffer.concat([Buffer.from([0x30]), length(body.length), body]);
+}
 
 function kmsCode(code: string) {
   return (error: unknown) => {
@@ -218,16 +238,22 @@ describe('Sign / Verify', async () => {
     assert.throws(() => sign(mlDsa, 'ML_DSA_SHAKE_256', Buffer.alloc(64), 'EXTERNAL_MU'), kmsCode('UnsupportedOperationException'));
   });
 
-  it('ECDSA signing over digests uses the right curve points: d·G is node\'s public key for every curve', async () => {
-    for (const keySpec of ['ECC_NIST_P256', 'ECC_NIST_P384', 'ECC_NIST_P521', 'ECC_SECG_P256K1'] as const) {
-      const material: KeyMaterial = await generateKeyMaterial(keySpec);
-      const jwk = createPublicKey({ key: publicKeyDer(material), format: 'der', type: 'spki' }).export({ format: 'jwk' });
-      const privateJwk = createPrivateKey({ key: material.bytes, format: 'der', type: 'pkcs8' }).export({ format: 'jwk' });
-      const int = (b64: string | undefined) => BigInt(`0x${Buffer.from(b64!, 'base64url').toString('hex')}`);
-      const curve = (KEY_SPECS[keySpec].shape as { namedCurve: string }).namedCurve;
-      const point = ecPublicPoint(curve, int(privateJwk.d));
-      assert.equal(point.x, int(jwk.x), keySpec);
-      assert.equal(point.y, int(jwk.y), keySpec);
+  it('ECDSA over a DIGEST accepts s in either half of the order (KMS does not normalize to low s) and never repeats a signature', async () => {
+    for (const [keySpec, algorithm, order] of ECDSA_CURVES) {
+      const material = await materialFor(keySpec);
+      const hash = SIGNING_ALGORITHMS[algorithm].hash!;
+      const raw = Buffer.from(`either half of s on ${keySpec}`);
+      const digest = createHash(hash).update(raw).digest();
+      const key = createPrivateKey({ key: material.bytes, format: 'der', type: 'pkcs8' });
+      const p1363 = nodeSign(hash, raw, { key, dsaEncoding: 'ieee-p1363' });
+      const r = BigInt(`0x${p1363.subarray(0, p1363.length / 2).toString('hex')}`);
+      const s = BigInt(`0x${p1363.subarray(p1363.length / 2).toString('hex')}`);
+      for (const sValue of [s, order - s]) { // both are valid ECDSA signatures
+        const signature = derSignature(r, sValue);
+        assert.equal(nodeVerify(hash, raw, { key: createPublicKey(key), dsaEncoding: 'der' }, signature), true, `${keySpec} node`);
+        assert.equal(verify(material, algorithm, digest, signature, 'DIGEST'), true, `${keySpec} s ${sValue === s ? 'as signed' : 'negated'}`);
+      }
+      assert.notDeepEqual(sign(material, algorithm, digest, 'DIGEST'), sign(material, algorithm, digest, 'DIGEST'), keySpec);
     }
   });
 });
