@@ -1,11 +1,13 @@
 // The event log in PostgreSQL (see event-log.ts): the same two tables as SQLite's, in
 // the store's schema. A batch is one transaction of INSERTs (events, resources, outbox
 // documents) that take the batch as arrays (unnest), so a commit costs one round trip
-// per table.
+// per table. Deleting old events is two DELETEs in one transaction: they run in the
+// database server, so the event loop only waits for the answer.
 import type pg from 'pg';
 import { checkName } from './keys.ts';
 import {
   ATTRIBUTE_COLUMNS,
+  checkDeleteTime,
   RESOURCE_KINDS,
   resourceRows,
   toPage,
@@ -125,6 +127,25 @@ export class PostgresEventLog implements EventLog {
         );
       }
       await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => (healthy = false));
+      throw error;
+    } finally {
+      client.release(!healthy);
+    }
+  }
+
+  async deleteBefore(timeMs: number): Promise<number> {
+    checkDeleteTime(timeMs);
+    const s = this.#schema;
+    const client = await this.#pool.connect();
+    let healthy = true;
+    try {
+      await client.query('BEGIN');
+      const { rowCount } = await client.query(`DELETE FROM ${s}.cloudtrail_events WHERE time < $1`, [timeMs]);
+      await client.query(`DELETE FROM ${s}.cloudtrail_event_resources WHERE time < $1`, [timeMs]);
+      await client.query('COMMIT');
+      return rowCount ?? 0;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => (healthy = false));
       throw error;

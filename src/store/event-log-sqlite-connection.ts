@@ -12,10 +12,11 @@
 // transaction may (BEGIN IMMEDIATE, then awaits). Waiting for that lock in SQLite's
 // busy handler would sleep the very thread that has to finish it, so this connection
 // waits for nothing (busy timeout 0) and an append that finds the lock taken tries
-// again on a later turn of the event loop.
+// again on a later turn of the event loop. Deleting old events does the same, one
+// bounded step (transaction) at a time, so a large delete shares the thread.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { StoreClosedError } from './errors.ts';
-import { checkQuery, writeBatch, type EventLog, type EventLogPage, type EventLogQuery, type LoggedEvent } from './event-log.ts';
+import { checkDeleteTime, checkQuery, deleteInSteps, writeBatch, type EventLog, type EventLogPage, type EventLogQuery, type LoggedEvent } from './event-log.ts';
 import type { SqliteEventLog } from './event-log-sqlite.ts';
 import type { SyncEngine } from './serialized.ts';
 import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.ts';
@@ -44,7 +45,22 @@ export class SqliteConnectionEventLog implements EventLog {
   }
 
   append(events: readonly LoggedEvent[]): Promise<void> {
-    return this.#track(() => this.#appendWhenUnlocked(events));
+    return this.#track(async () => {
+      if (events.length === 0) return;
+      await this.#whenUnlocked(() => writeBatch(this.#engine(), this.#engine().events, events));
+    });
+  }
+
+  deleteBefore(timeMs: number): Promise<number> {
+    return this.#track(async () => {
+      checkDeleteTime(timeMs);
+      return deleteInSteps(async (from) => {
+        // Another turn of the event loop between steps: recording and lookups go on meanwhile.
+        await sleep(0);
+        if (this.#closed) return { deleted: 0 }; // closing: the rest waits for the next delete
+        return this.#whenUnlocked(() => this.#engine().events.deleteBefore(timeMs, from));
+      });
+    });
   }
 
   query(query: EventLogQuery): Promise<EventLogPage> {
@@ -69,12 +85,12 @@ export class SqliteConnectionEventLog implements EventLog {
     return this.#opened.engine;
   }
 
-  async #appendWhenUnlocked(events: readonly LoggedEvent[]): Promise<void> {
-    if (events.length === 0) return;
+  /** Runs `write` in a transaction of its own once the write lock is free. */
+  async #whenUnlocked<R>(write: () => R): Promise<R> {
     const started = performance.now();
     for (let attempt = 0; ; attempt++) {
       try {
-        return this.#appendNow(events);
+        return this.#transaction(write);
       } catch (error) {
         // (An extended result code keeps the primary one in its low byte.)
         const busy = (((error as { errcode?: number }).errcode ?? 0) & 0xff) === SQLITE_BUSY;
@@ -84,12 +100,13 @@ export class SqliteConnectionEventLog implements EventLog {
     }
   }
 
-  #appendNow(events: readonly LoggedEvent[]): void {
+  #transaction<R>(write: () => R): R {
     const engine = this.#engine();
     engine.begin();
     try {
-      writeBatch(engine, engine.events, events);
+      const result = write();
       engine.commit();
+      return result;
     } catch (error) {
       engine.rollback();
       throw error;

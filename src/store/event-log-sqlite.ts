@@ -17,11 +17,22 @@
 // A lookup reads its attribute's postings newest first (by max_time), scans each
 // posting's rows, keeps those that match, and stops once no later posting can hold
 // an event newer than the page's last: a page of 50 costs a handful of postings.
+//
+// Deleting old events (retention) goes in bounded steps, each its own transaction:
+// first the events, DELETE_STEP rows of rowid order at a time, then the postings,
+// DELETE_STEP of key order at a time, dropping those whose every event is older
+// (max_time before the cut). A posting that also covers newer events stays; its scan
+// skips the rows gone. The row with the highest rowid is never deleted: SQLite gives
+// a new row the highest rowid + 1, so a deleted highest row would hand its rowid to a
+// new event inside a range some surviving posting still covers. That row (and its
+// postings) goes at the first delete after a newer event is appended.
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import {
   attributeValues,
   compareNewestFirst,
   toPage,
+  type DeleteCursor,
+  type DeleteStep,
   type EventLogPage,
   type EventLogQuery,
   type LoggedEvent,
@@ -99,6 +110,8 @@ export const SQLITE_EVENT_LOG_WIPE = 'DELETE FROM cloudtrail_events; DELETE FROM
 
 /** At most this many events share a chunk (and so a posting): a posting's scan stays short. */
 const CHUNK = 64;
+/** Rows (events, then postings) one delete step looks at: a few milliseconds of work. */
+const DELETE_STEP = 2000;
 /** The posting key of "any event". */
 const ANY = '*';
 
@@ -223,6 +236,42 @@ export class SqliteEventLog implements SyncEventLog {
     return found;
   }
 
+  /** One bounded step of deleting the events older than `timeMs` and the postings left with none. */
+  deleteBefore(timeMs: number, from: DeleteCursor | undefined): DeleteStep {
+    const position = (from ?? { afterRow: 0 }) as DeletePosition;
+    return 'afterRow' in position ? this.#deleteEvents(timeMs, position.afterRow) : this.#deletePostings(timeMs, position.afterPosting);
+  }
+
+  #deleteEvents(timeMs: number, afterRow: number): DeleteStep {
+    const { last } = this.#statement(
+      'SELECT max(rowid) AS last FROM (SELECT rowid FROM cloudtrail_events WHERE rowid > ? ORDER BY rowid LIMIT ?)',
+    ).get(afterRow, DELETE_STEP) as { last: number | null };
+    if (last === null) return { deleted: 0, next: { afterPosting: null } satisfies DeletePosition };
+    const { changes } = this.#statement(
+      'DELETE FROM cloudtrail_events WHERE rowid > ? AND rowid <= ? AND time < ? AND rowid < (SELECT max(rowid) FROM cloudtrail_events)',
+    ).run(afterRow, last, timeMs);
+    return { deleted: Number(changes), next: { afterRow: last } satisfies DeletePosition };
+  }
+
+  #deletePostings(timeMs: number, afterPosting: PostingKey | null): DeleteStep {
+    const columns = 'account, region, key, value, max_time, first_row';
+    const select = `SELECT ${columns}, last_row FROM cloudtrail_event_postings`;
+    const keys = (
+      afterPosting
+        ? this.#statement(`${select} WHERE (${columns}) > (?, ?, ?, ?, ?, ?) ORDER BY ${columns} LIMIT ?`).all(...afterPosting, DELETE_STEP)
+        : this.#statement(`${select} ORDER BY ${columns} LIMIT ?`).all(DELETE_STEP)
+    ) as unknown as { account: string; region: string; key: string; value: string; max_time: number; first_row: number; last_row: number }[];
+    // The kept highest row keeps its postings.
+    const { highest } = this.#statement('SELECT max(rowid) AS highest FROM cloudtrail_events').get() as { highest: number | null };
+    const remove = this.#statement(`DELETE FROM cloudtrail_event_postings WHERE (${columns}) = (?, ?, ?, ?, ?, ?)`);
+    for (const p of keys) {
+      if (p.max_time < timeMs && (highest === null || p.last_row < highest)) remove.run(p.account, p.region, p.key, p.value, p.max_time, p.first_row);
+    }
+    const last = keys.at(-1);
+    // (deleteBefore counts events, not postings.)
+    return { deleted: 0, ...(keys.length === DELETE_STEP && last && { next: { afterPosting: [last.account, last.region, last.key, last.value, last.max_time, last.first_row] } }) };
+  }
+
   #statement(sql: string): StatementSync {
     let statement = this.#statements.get(sql);
     if (!statement) this.#statements.set(sql, (statement = this.#db.prepare(sql)));
@@ -257,6 +306,12 @@ function matches(event: LoggedEvent, { account, region, attribute, start, end, b
 }
 
 type FoundEvent = LoggedEvent & { rowid: number };
+
+/** A posting's primary key: account, region, key, value, max_time, first_row. */
+type PostingKey = [string, string, string, string, number, number];
+
+/** Where a delete step goes on: after this event rowid, or after this posting (in key order). */
+type DeletePosition = { afterRow: number } | { afterPosting: PostingKey | null };
 
 /**
  * The time in ms a version 7 UUID starts with (its first 48 bits), if `id` is one.

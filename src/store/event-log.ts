@@ -73,6 +73,36 @@ export interface EventLog {
   append(events: readonly LoggedEvent[]): Promise<void>;
   /** A page of matching events, newest first. */
   query(query: EventLogQuery): Promise<EventLogPage>;
+  /**
+   * Deletes the events older than `timeMs` (epoch ms), with whatever indexes them;
+   * resolves to how many. Outbox documents are documents, and stay.
+   */
+  deleteBefore(timeMs: number): Promise<number>;
+}
+
+/** Where a bounded delete step stopped: give it to the next step (opaque to callers). */
+export type DeleteCursor = unknown;
+
+/** One bounded step of deleteBefore: the events it deleted, and where to go on (none when done). */
+export interface DeleteStep {
+  deleted: number;
+  next?: DeleteCursor;
+}
+
+/** Runs delete steps until done, each a call of its own (a transaction, a turn of the event loop). */
+export async function deleteInSteps(step: (from: DeleteCursor | undefined) => Promise<DeleteStep>): Promise<number> {
+  let total = 0;
+  let from: DeleteCursor | undefined;
+  do {
+    const { deleted, next } = await step(from);
+    total += deleted;
+    from = next;
+  } while (from !== undefined);
+  return total;
+}
+
+export function checkDeleteTime(timeMs: number): void {
+  if (!Number.isSafeInteger(timeMs)) throw new RangeError(`event log delete time must be an integer of epoch ms, not ${timeMs}`);
 }
 
 /** The attribute columns of the events table; resource attributes live in the resources table. */
@@ -164,6 +194,12 @@ export class MemoryEventLog implements SyncEventLog {
     return toPage(matching.slice(0, query.limit + 1).map((e) => structuredClone(e)), query.limit);
   }
 
+  deleteBefore(timeMs: number): DeleteStep {
+    const before = this.#events.length;
+    this.#events = this.#events.filter((e) => e.time >= timeMs);
+    return { deleted: before - this.#events.length };
+  }
+
   clear(): void {
     this.#events = [];
   }
@@ -173,6 +209,8 @@ export class MemoryEventLog implements SyncEventLog {
 export interface SyncEventLog {
   append(events: readonly LoggedEvent[]): void;
   query(query: EventLogQuery): EventLogPage;
+  /** One bounded step of deleting the events older than `timeMs`, from where the last step stopped. */
+  deleteBefore(timeMs: number, from: DeleteCursor | undefined): DeleteStep;
 }
 
 /**
@@ -198,6 +236,10 @@ export function serializedEventLog(store: Store, engine: SyncEngine, log: SyncEv
     query: async (query) => {
       checkQuery(query);
       return store.transaction(async () => log.query(query));
+    },
+    deleteBefore: async (timeMs) => {
+      checkDeleteTime(timeMs);
+      return deleteInSteps((from) => store.transaction(async () => log.deleteBefore(timeMs, from)));
     },
   };
 }

@@ -175,6 +175,7 @@ class PostgresStore extends ForwardingDocuments implements Store {
         checkQuery(query);
         return this.#track('eventLog.query', () => events.query(query));
       },
+      deleteBefore: (timeMs) => this.#track('eventLog.deleteBefore', () => events.deleteBefore(timeMs)),
     };
   }
 

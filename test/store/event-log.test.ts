@@ -188,6 +188,43 @@ function runEventLogConformance(name: string, openFresh: () => Promise<Store>): 
       assert.deepEqual(await ids(), []);
     });
 
+    it('deleteBefore deletes the events older than the time, in every account and region, and keeps the rest findable by every attribute', async () => {
+      const old = (n: number, fields: Partial<LoggedEvent> = {}) => event(n, { username: 'alice', accessKeyId: 'AKIA1', resources: [{ type: 'T', name: `r${n % 3}` }], ...fields });
+      // Old events in chunks of their own and sharing chunks with newer ones (the cut falls inside a write).
+      await log.append(Array.from({ length: 150 }, (_, n) => old(n, { account: n % 2 ? ACCOUNT : '999988887777', region: n % 3 ? 'us-east-1' : 'eu-west-1' })));
+      await log.append(Array.from({ length: 100 }, (_, n) => old(150 + n)));
+      const cut = T0 + 200_000; // events 0..199 are older
+      assert.equal(await log.deleteBefore(cut), 200);
+      const remaining = Array.from({ length: 50 }, (_, n) => `event-0${200 + 49 - n}`);
+      assert.deepEqual(await ids({ limit: 1000 }), remaining);
+      assert.deepEqual(await ids({ limit: 1000, account: '999988887777' }), []);
+      assert.deepEqual(await ids({ limit: 1000, region: 'eu-west-1' }), []);
+      for (const attribute of [
+        { key: 'Username', value: 'alice' },
+        { key: 'AccessKeyId', value: 'AKIA1' },
+        { key: 'ResourceType', value: 'T' },
+        { key: 'EventName', value: 'GetCallerIdentity' },
+      ] as const) {
+        assert.deepEqual(await ids({ limit: 1000, attribute }), remaining, attribute.key);
+      }
+      assert.deepEqual(await ids({ attribute: { key: 'EventId', value: 'event-0199' } }), []);
+      assert.deepEqual(await ids({ attribute: { key: 'EventId', value: 'event-0200' } }), ['event-0200'], 'an event at the time itself stays');
+      assert.equal(await log.deleteBefore(cut), 0, 'nothing more to delete');
+      await log.append([event(300)]);
+      assert.equal((await ids({ limit: 1000 }))[0], 'event-0300', 'appends go on after a delete');
+    });
+
+    it('deleteBefore leaves the outbox documents alone', async () => {
+      await log.append([event(1, { record: '{"eventID":"a"}', outbox: { collection: 't.outbox', key: 'k/1' } }), event(2)]);
+      assert.equal(await log.deleteBefore(T0 + 1500), 1);
+      assert.deepEqual(await store.get('t.outbox', 'k/1'), { eventID: 'a' });
+    });
+
+    it('deleteBefore rejects a time that is not an integer', async () => {
+      await assert.rejects(log.deleteBefore(Number.NaN), RangeError);
+      await assert.rejects(log.deleteBefore(1.5), RangeError);
+    });
+
     it('wipe empties the log', async () => {
       await log.append([event(1)]);
       await store.wipe();
@@ -202,6 +239,7 @@ function runEventLogConformance(name: string, openFresh: () => Promise<Store>): 
       await store.close();
       await assert.rejects(log.append([event(1)]), StoreClosedError);
       await assert.rejects(query(), StoreClosedError);
+      await assert.rejects(log.deleteBefore(T0), StoreClosedError);
       store = await openFresh(); // for afterEach
     });
   });
@@ -226,6 +264,35 @@ describe('sqlite event log on disk', () => {
     const page = await second.eventLog!().query({ account: ACCOUNT, region: 'us-east-1', start: 0, end: T0 * 2, limit: 10 });
     await second.close();
     assert.deepEqual(page.events, [event(1)]);
+  });
+
+  it('deleteBefore deletes many events in steps, with their postings, keeping the newest row (its rowid is never handed out again)', async () => {
+    const path = join(directory, `${++files}.db`);
+    const store = openSqliteStore(path);
+    const log = store.eventLog!();
+    try {
+      const many = Array.from({ length: 5000 }, (_, n) => event(n, { username: `user-${n % 50}`, resources: [{ type: 'T', name: `r${n}` }] }));
+      for (let i = 0; i < many.length; i += 1000) await log.append(many.slice(i, i + 1000));
+      let turns = 0;
+      const counting = setInterval(() => turns++, 0);
+      assert.equal(await log.deleteBefore(T0 + 4990 * 1000), 4990);
+      clearInterval(counting);
+      assert.ok(turns > 1, `the event loop ran during the delete (${turns} turns)`);
+      const db = new DatabaseSync(path, { readOnly: true });
+      const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
+      assert.equal(count('SELECT count(*) AS n FROM cloudtrail_events'), 10);
+      assert.equal(count(`SELECT count(*) AS n FROM cloudtrail_event_postings WHERE max_time < ${T0 + 4990 * 1000}`), 0, 'no posting of deleted events only');
+      assert.ok(count('SELECT count(*) AS n FROM cloudtrail_event_postings') > 0);
+      db.close();
+      // Everything older than a time after the newest: all but the newest row go.
+      assert.equal(await log.deleteBefore(T0 * 2), 9);
+      await log.append([event(6000, { resources: [{ type: 'T', name: 'r4999' }] })]);
+      assert.equal(await log.deleteBefore(T0 * 2), 1, 'the kept row goes once a newer one exists');
+      const found = await log.query({ account: ACCOUNT, region: 'us-east-1', start: 0, end: T0 * 2, limit: 10, attribute: { key: 'ResourceType', value: 'T' } });
+      assert.deepEqual(found.events.map((e) => e.id), ['event-6000'], 'found once, through its own posting');
+    } finally {
+      await store.close();
+    }
   });
 
   it('an append while a documents transaction holds the write lock across an await waits its turn, without blocking the thread', async () => {
