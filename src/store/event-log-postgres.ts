@@ -88,10 +88,7 @@ export class PostgresEventLog implements EventLog {
     const columns = (pick: (e: LoggedEvent) => string | number | null) => events.map(pick);
     const resources = events.flatMap((e) => resourceRows(e).map(([kind, value]) => [e.account, e.region, kind, value, e.time, e.id] as const));
     const outbox = events.flatMap((e) => (e.outbox ? [[checkName('collection', e.outbox.collection), checkName('key', e.outbox.key), e.record]] : []));
-    const client = await this.#pool.connect();
-    let healthy = true;
-    try {
-      await client.query('BEGIN');
+    await this.#transaction(async (client) => {
       await client.query(
         `INSERT INTO ${s}.cloudtrail_events (account, region, time, id, event_name, event_source, username, access_key_id, read_only, resources, record)
          SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])`,
@@ -126,26 +123,28 @@ export class PostgresEventLog implements EventLog {
           [0, 1, 2].map((i) => outbox.map((row) => row[i])),
         );
       }
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => (healthy = false));
-      throw error;
-    } finally {
-      client.release(!healthy);
-    }
+    });
   }
 
   async deleteBefore(timeMs: number): Promise<number> {
     checkDeleteTime(timeMs);
     const s = this.#schema;
+    return this.#transaction(async (client) => {
+      const { rowCount } = await client.query(`DELETE FROM ${s}.cloudtrail_events WHERE time < $1`, [timeMs]);
+      await client.query(`DELETE FROM ${s}.cloudtrail_event_resources WHERE time < $1`, [timeMs]);
+      return rowCount ?? 0;
+    });
+  }
+
+  /** Runs `work` in a transaction on a client of its own: committed, or rolled back when it throws. */
+  async #transaction<R>(work: (client: pg.PoolClient) => Promise<R>): Promise<R> {
     const client = await this.#pool.connect();
     let healthy = true;
     try {
       await client.query('BEGIN');
-      const { rowCount } = await client.query(`DELETE FROM ${s}.cloudtrail_events WHERE time < $1`, [timeMs]);
-      await client.query(`DELETE FROM ${s}.cloudtrail_event_resources WHERE time < $1`, [timeMs]);
+      const result = await work(client);
       await client.query('COMMIT');
-      return rowCount ?? 0;
+      return result;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => (healthy = false));
       throw error;
