@@ -18,7 +18,7 @@ export interface AdminDeps {
   models: readonly ServiceModel[];
   services: ReadonlyMap<string, ServiceDefinition>;
   /** Called after a reset so caches above the store forget what they held. */
-  onReset?: () => void;
+  onReset?: () => void | Promise<void>;
 }
 
 const CLOCK_KEY = 'clock';
@@ -39,7 +39,7 @@ export async function handleAdmin(request: HttpRequest, deps: AdminDeps): Promis
     case 'POST /moto-api/reset':
       await deps.store.wipe();
       deps.clock.reset();
-      deps.onReset?.();
+      await deps.onReset?.();
       await announceClock(deps);
       return json(200, { status: 'ok' });
     case 'GET /_bulwark/clock':

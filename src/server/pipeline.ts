@@ -1,7 +1,7 @@
 // The one path every request takes (DESIGN.md): route -> authenticate -> parse ->
 // validate -> execute -> serialize -> log. No service does any of this itself.
 import { randomUUID } from 'node:crypto';
-import { authenticate, credentialScopeOf } from '../auth/index.ts';
+import { authenticate, credentialScopeOf, type CredentialResolver } from '../auth/index.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/log.ts';
@@ -16,7 +16,6 @@ import type { CallEvent } from '../events/call-event.ts';
 import type { ModelName } from '../protocol/model-names.ts';
 import type { ActivityRecorder } from '../services/activity.ts';
 import { ACTION_PREFIX } from '../services/authorization.ts';
-import type { CachingCredentialResolver } from '../services/credentials.ts';
 import type { ServiceDefinition } from '../services/service.ts';
 import type { Store } from '../store/store.ts';
 import type { AuthorizationRecord, Authorizer } from './authorize.ts';
@@ -30,10 +29,12 @@ export interface PipelineDeps {
   logger: Logger;
   router: Router;
   services: ReadonlyMap<string, ServiceDefinition>;
-  credentials: CachingCredentialResolver;
+  credentials: CredentialResolver;
   authorizer: Authorizer;
   activity: ActivityRecorder;
   events: EventBus;
+  /** After a committed IAM or Organizations change: drops this node's caches and tells the others. */
+  permissionsChanged(): Promise<void>;
 }
 
 /** What the log line and the call's event know about a call as it goes. */
@@ -174,7 +175,7 @@ export class Pipeline {
       }, record.authorization);
       const output = await handler(input, requestContext);
       record.output = output;
-      if (changesPermissions(model.name, operation.name)) await this.#permissionsChanged();
+      if (changesPermissions(model.name, operation.name)) await this.#deps.permissionsChanged();
       this.#deps.activity.record({
         principal: auth.principal,
         accessKeyId: auth.verified ? auth.accessKeyId : undefined,
@@ -188,18 +189,6 @@ export class Pipeline {
       const awsError = this.#asAwsError(error, record);
       record.error = { code: awsError.code, message: awsError.message };
       return answerError(awsError);
-    }
-  }
-
-  /** Drops cached policies and credentials here and tells other nodes on the same database to do the same. */
-  async #permissionsChanged(): Promise<void> {
-    this.#deps.authorizer.invalidate();
-    this.#deps.credentials.invalidate();
-    try {
-      await this.#deps.store.notify?.('iam');
-    } catch (error) {
-      // The change itself is committed; other nodes will see it once their caches turn over.
-      this.#deps.logger.warn('could not tell other nodes of an IAM change', { error: (error as Error).message });
     }
   }
 

@@ -49,6 +49,16 @@ export async function startServer(settings: Settings, logger = new Logger(settin
     authorizer.invalidate();
     credentials.invalidate();
   };
+  /** After a committed IAM change (or a reset, or a sign-out): forget here, and tell the other nodes on the database. */
+  const permissionsChanged = async () => {
+    forgetCached();
+    try {
+      await store.notify?.('iam');
+    } catch (error) {
+      // The change itself is committed; other nodes will see it once their caches turn over.
+      logger.warn('could not tell other nodes of an IAM change', { error: (error as Error).message });
+    }
+  };
   // Other nodes on the same database announce their IAM changes (PostgreSQL store).
   store.onChange?.('iam', forgetCached);
   // ... and moves of the test clock, so every node keeps one time.
@@ -84,11 +94,11 @@ export async function startServer(settings: Settings, logger = new Logger(settin
     router: new Router(models),
     services,
     credentials,
+    permissionsChanged,
   });
   const onReset = () => {
-    forgetCached();
     activity.reset();
-    store.notify?.('iam').catch((error) => logger.warn('could not tell other nodes of the reset', { error: (error as Error).message }));
+    return permissionsChanged();
   };
   const admin: AdminDeps = { settings, store, clock, models, services, onReset };
   const consoleDeps: ConsoleDeps = {
@@ -96,10 +106,7 @@ export async function startServer(settings: Settings, logger = new Logger(settin
     clock,
     events,
     region: settings.region,
-    async credentialsChanged() {
-      forgetCached();
-      await store.notify?.('iam');
-    },
+    credentialsChanged: permissionsChanged,
   };
   const rootPassword = await ensureRootPassword(consoleDeps, settings.accountId);
 
