@@ -104,7 +104,7 @@ export class Authorizer {
     const { principal } = auth;
     // Sessions with their own session policies differ per credential, not per ARN.
     const key = hasSessionPolicies(principal) ? `${principal.arn}\n${auth.accessKeyId}` : principal.arn;
-    return this.#cached(this.#callers, key, () => callerPolicies(this.#store, principal));
+    return this.#cached(this.#callers, key, () => callerPolicies(this.#store, principal, (accountId) => this.#organizationControls(accountId)));
   }
 
   /** The cached value of this generation, or a fresh one (kept unless a change came meanwhile). */

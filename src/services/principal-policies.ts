@@ -49,8 +49,13 @@ export async function organizationControls(store: Documents, accountId: string):
  * is in an organization, the SCPs from the root down to the account (every level must
  * allow; the management account and service-linked roles are exempt).
  */
-export async function callerPolicies(store: Documents, principal: Principal): Promise<CallerPolicies> {
-  const [caller, organization] = await Promise.all([identitySide(store, principal), organizationControls(store, principal.accountId)]);
+export async function callerPolicies(
+  store: Documents,
+  principal: Principal,
+  // The server passes its per-account cache, which also serves the RCPs of resources' accounts.
+  controlsOf: (accountId: string) => Promise<OrganizationControls | undefined> = (accountId) => organizationControls(store, accountId),
+): Promise<CallerPolicies> {
+  const [caller, organization] = await Promise.all([identitySide(store, principal), controlsOf(principal.accountId)]);
   // Neither SCPs nor RCPs restrict service-linked roles, wherever their account is.
   const serviceLinkedRole = principal.type === 'AssumedRole' && principal.rolePath.startsWith('/aws-service-role/');
   const policies: PolicySet = { ...caller.policies, ...(serviceLinkedRole ? { serviceLinkedRole } : {}) };
