@@ -56,12 +56,6 @@ interface CallRecord {
   authorization?: AuthorizationRecord[];
 }
 
-/** A call's answer, and how to answer it with an error instead (absent when no service was found). */
-interface Dispatched {
-  response: HttpResponse;
-  answerError?: (error: AwsError) => HttpResponse;
-}
-
 export class Pipeline {
   readonly #deps: PipelineDeps;
 
@@ -72,46 +66,39 @@ export class Pipeline {
   async handle(request: HttpRequest): Promise<HttpResponse> {
     const started = performance.now();
     const record: CallRecord = { requestId: randomUUID(), receivedAt: this.#deps.clock.now(), status: 0 };
-    const { response, answerError } = await this.#dispatch(request, record);
+    const route = this.#route(request);
+    let response = route ? await this.#execute(request, record, route) : unroutable(record);
     record.status = response.status;
-    let answer = response;
     // The answer waits for durable subscribers (CloudTrail): no acknowledged call goes
     // unrecorded. A call that could not be recorded is answered as failed (it may have
     // taken effect, as after any InternalFailure), never as done.
-    if (record.service) {
+    if (route) {
       try {
         await this.#deps.events.publish(callEvent(record, request));
       } catch {
-        answer = answerError?.(internalFailure()) ?? response;
-        record.status = answer.status;
+        response = codecFor(route.protocol).serializeError(route.model, internalFailure(), { requestId: record.requestId });
+        record.status = response.status;
       }
     }
     this.#log(record, performance.now() - started);
-    return answer;
+    return response;
   }
 
-  async #dispatch(request: HttpRequest, record: CallRecord): Promise<Dispatched> {
-    const { router } = this.#deps;
+  #route(request: HttpRequest): Route | undefined {
     let scope;
     try {
       scope = credentialScopeOf(request);
     } catch {
       scope = undefined; // a malformed signature is reported by authenticate, once routed
     }
-    const route = router.route(request, scope?.service);
-    if (!route) return { response: unroutable(record) };
-    const { model } = route;
-    const codec = codecFor(route.protocol);
-    record.service = model.name;
-    const context = { requestId: record.requestId };
-    const answerError = (error: AwsError) => codec.serializeError(model, error, context);
-    return { response: await this.#execute(request, record, route, answerError), answerError };
+    return this.#deps.router.route(request, scope?.service);
   }
 
-  async #execute(request: HttpRequest, record: CallRecord, route: Route, answerError: (error: AwsError) => HttpResponse): Promise<HttpResponse> {
+  async #execute(request: HttpRequest, record: CallRecord, route: Route): Promise<HttpResponse> {
     const { settings } = this.#deps;
     const { model } = route;
     const codec = codecFor(route.protocol);
+    record.service = model.name;
     const context = { requestId: record.requestId };
     try {
       // The operation is resolved before authentication because a few operations are
@@ -188,7 +175,7 @@ export class Pipeline {
     } catch (error) {
       const awsError = this.#asAwsError(error, record);
       record.error = { code: awsError.code, message: awsError.message };
-      return answerError(awsError);
+      return codec.serializeError(model, awsError, context);
     }
   }
 
