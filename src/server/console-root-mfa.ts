@@ -4,12 +4,12 @@
 // (its access key id and session token), the device is enabled with two consecutive
 // codes as EnableMFADevice would, and the call is recorded as IAM's EnableMFADevice.
 import { randomUUID } from 'node:crypto';
+import { signaturesMatch } from '../auth/sigv4.ts';
 import type { EventBus } from '../events/bus.ts';
 import { AwsError } from '../protocol/errors.ts';
 import { ACCESS_KEYS, type StoredCredential } from '../services/credentials.ts';
 import { enableRootMfaDevice } from '../services/iam/credentials/index.ts';
 import type { IamCaller } from './console-iam.ts';
-import { sameText } from './console-signin.ts';
 
 export interface RootMfaRequest {
   accessKeyId: string;
@@ -27,7 +27,7 @@ export async function enableRootMfa(deps: IamCaller & { events: EventBus }, requ
   const live =
     stored?.sessionToken !== undefined &&
     stored.active &&
-    sameText(stored.sessionToken, request.sessionToken) &&
+    signaturesMatch(stored.sessionToken, request.sessionToken) &&
     (!stored.expiresAt || Date.parse(stored.expiresAt) > now.getTime());
   if (!stored || !live) return { ok: false, status: 403, error: 'InvalidClientTokenId', message: 'The security token included in the request is invalid.' };
   if (stored.principal.type !== 'Root') {

@@ -4,8 +4,9 @@
 // credentials of the user, issued as STS issues session credentials; every finished
 // attempt is a ConsoleLogin CloudTrail event. Repeated failures lock the name out for a
 // while. Sign-out deactivates the session's credentials, so they stop working at once.
-import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { rootPrincipal, type IamUserPrincipal, type Principal } from '../auth/principal.ts';
+import { signaturesMatch } from '../auth/sigv4.ts';
 import type { EventBus } from '../events/bus.ts';
 import type { CallEvent, ConsoleSignIn } from '../events/call-event.ts';
 import { AwsError } from '../protocol/errors.ts';
@@ -130,7 +131,7 @@ export async function signIn(deps: SignInDeps, request: SignInRequest, caller: C
 export async function signOut(deps: IamCaller, accessKeyId: string, sessionToken: string): Promise<boolean> {
   return deps.store.transaction(async (tx) => {
     const stored = await tx.get<StoredCredential>(ACCESS_KEYS, accessKeyId);
-    if (!stored?.sessionToken || !stored.active || !sameText(stored.sessionToken, sessionToken)) return false;
+    if (!stored?.sessionToken || !stored.active || !signaturesMatch(stored.sessionToken, sessionToken)) return false;
     await tx.put(ACCESS_KEYS, accessKeyId, { ...stored, active: false });
     return true;
   });
@@ -145,13 +146,6 @@ let decoyHash: Promise<string> | undefined;
 async function hashAsLong(password: string): Promise<void> {
   decoyHash ??= hashPassword('a password no one has');
   await passwordMatches(password, await decoyHash);
-}
-
-/** Compares two secrets in constant time. */
-export function sameText(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 /** A 12-digit account id as given, or the account that holds the alias. */
