@@ -8,12 +8,14 @@ import { checkName } from './keys.ts';
 import {
   ATTRIBUTE_COLUMNS,
   checkDeleteTime,
+  eventOfRow,
   RESOURCE_KINDS,
   resourceRows,
   toPage,
   type EventLog,
   type EventLogPage,
   type EventLogQuery,
+  type EventRowColumns,
   type LoggedEvent,
 } from './event-log.ts';
 
@@ -57,18 +59,9 @@ export function postgresEventLogWipe(s: string): string {
 
 const COLUMNS = 'e.account, e.region, e.time, e.id, e.event_name, e.event_source, e.username, e.access_key_id, e.read_only, e.resources, e.record';
 
-interface EventRow {
-  account: string;
-  region: string;
+interface EventRow extends EventRowColumns {
   /** bigint arrives as text. */
   time: string;
-  id: string;
-  event_name: string;
-  event_source: string;
-  username: string | null;
-  access_key_id: string | null;
-  read_only: string;
-  resources: string;
   record: string;
 }
 
@@ -171,22 +164,6 @@ export class PostgresEventLog implements EventLog {
     if (before) conditions.push(`(${f}.time, ${f}.id) < (${p(before.time)}, ${p(before.id)})`);
     const sql = `SELECT ${COLUMNS} FROM ${from} WHERE ${conditions.join(' AND ')} ORDER BY ${f}.time DESC, ${f}.id DESC LIMIT ${p(query.limit + 1)}`;
     const { rows } = await this.#pool.query<EventRow>(sql, parameters);
-    return toPage(rows.map(toEvent), query.limit);
+    return toPage(rows.map((row) => eventOfRow(row, row.record)), query.limit);
   }
-}
-
-function toEvent(row: EventRow): LoggedEvent {
-  return {
-    account: row.account,
-    region: row.region,
-    time: Number(row.time),
-    id: row.id,
-    eventName: row.event_name,
-    eventSource: row.event_source,
-    ...(row.username !== null && { username: row.username }),
-    ...(row.access_key_id !== null && { accessKeyId: row.access_key_id }),
-    readOnly: row.read_only === 'true',
-    resources: JSON.parse(row.resources) as LoggedEvent['resources'],
-    record: row.record,
-  };
 }

@@ -30,11 +30,13 @@ import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import {
   attributeValues,
   compareNewestFirst,
+  eventOfRow,
   toPage,
   type DeleteCursor,
   type DeleteStep,
   type EventLogPage,
   type EventLogQuery,
+  type EventRowColumns,
   type LoggedEvent,
   type SyncEventLog,
 } from './event-log.ts';
@@ -125,18 +127,9 @@ interface Posting {
   lastRow: number;
 }
 
-interface EventRow {
+interface EventRow extends EventRowColumns {
   rowid: number;
-  account: string;
-  region: string;
   time: number;
-  id: string;
-  event_name: string;
-  event_source: string;
-  username: string | null;
-  access_key_id: string | null;
-  read_only: string;
-  resources: string;
 }
 
 export class SqliteEventLog implements SyncEventLog {
@@ -325,18 +318,5 @@ const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$
 
 /** A row as an event, without its record (read only for the events a page returns). */
 function toEvent(row: EventRow): FoundEvent {
-  return {
-    rowid: row.rowid,
-    account: row.account,
-    region: row.region,
-    time: row.time,
-    id: row.id,
-    eventName: row.event_name,
-    eventSource: row.event_source,
-    ...(row.username !== null && { username: row.username }),
-    ...(row.access_key_id !== null && { accessKeyId: row.access_key_id }),
-    readOnly: row.read_only === 'true',
-    resources: JSON.parse(row.resources) as LoggedEvent['resources'],
-    record: '',
-  };
+  return { ...eventOfRow(row, ''), rowid: row.rowid };
 }

@@ -118,6 +118,37 @@ export const ATTRIBUTE_COLUMNS: Partial<Record<EventLogAttribute, string>> = {
 /** The resources table's `kind` for the two resource attributes. */
 export const RESOURCE_KINDS: Partial<Record<EventLogAttribute, string>> = { ResourceType: 'type', ResourceName: 'name' };
 
+/** An events table row's columns, as both SQL logs name them (PostgreSQL gives the bigint `time` as text). */
+export interface EventRowColumns {
+  account: string;
+  region: string;
+  time: number | string;
+  id: string;
+  event_name: string;
+  event_source: string;
+  username: string | null;
+  access_key_id: string | null;
+  read_only: string;
+  resources: string;
+}
+
+/** An events table row as an event, with `record` as its record. */
+export function eventOfRow(row: EventRowColumns, record: string): LoggedEvent {
+  return {
+    account: row.account,
+    region: row.region,
+    time: Number(row.time),
+    id: row.id,
+    eventName: row.event_name,
+    eventSource: row.event_source,
+    ...(row.username !== null && { username: row.username }),
+    ...(row.access_key_id !== null && { accessKeyId: row.access_key_id }),
+    readOnly: row.read_only === 'true',
+    resources: JSON.parse(row.resources) as LoggedEvent['resources'],
+    record,
+  };
+}
+
 /** The distinct (kind, value) resource rows of an event. */
 export function resourceRows(event: LoggedEvent): [kind: string, value: string][] {
   const rows = new Map<string, [string, string]>();
