@@ -101,6 +101,12 @@ function notFound(nameOrArn: string, context: RequestContext): AwsError {
   return new AwsError('TrailNotFoundException', `Unknown trail: ${arnForName(nameOrArn, context)} for the user: ${context.principal.accountId}`);
 }
 
+/** The trails an account sees: its own and, in a member account, its organization's trails. */
+async function trailsSeenBy(store: Documents, accountId: string): Promise<TrailRecord[]> {
+  const own = (await store.list<TrailRecord>(TRAILS, { prefix: `${accountId}/` })).items.map((i) => i.value);
+  return [...own, ...(await organizationTrailsSeenBy(store, accountId))];
+}
+
 /** The trail a Name parameter names, if the caller's region can see it. */
 export async function findTrail(store: Documents, nameOrArn: string, context: RequestContext): Promise<TrailRecord> {
   const { accountId, name } = parseName(nameOrArn, context);
@@ -284,9 +290,7 @@ export function trailHandlers(flush: FlushDelivery): Handlers<Operations> {
     async DescribeTrails(input, context) {
       const accountId = context.principal.accountId;
       const includeShadows = input.includeShadowTrails ?? true;
-      const page = await context.store.list<TrailRecord>(TRAILS, { prefix: `${accountId}/` });
-      let trails = [...page.items.map((item) => item.value), ...(await organizationTrailsSeenBy(context.store, accountId))]
-        .filter((t) => t.homeRegion === context.region || (includeShadows && t.isMultiRegionTrail));
+      let trails = (await trailsSeenBy(context.store, accountId)).filter((t) => t.homeRegion === context.region || (includeShadows && t.isMultiRegionTrail));
       if (input.trailNameList && input.trailNameList.length > 0) {
         const wanted = new Set(input.trailNameList.map((n) => (n.startsWith('arn:') ? n : arnForName(n, context))));
         trails = trails.filter((t) => wanted.has(trailArn(t)) || wanted.has(arnForName(t.name, context)));
@@ -301,9 +305,8 @@ export function trailHandlers(flush: FlushDelivery): Handlers<Operations> {
     async ListTrails(input, context) {
       const accountId = context.principal.accountId;
       const after = input.NextToken === undefined ? undefined : decodeToken(input.NextToken, accountId, 'InvalidTokenException', 'Invalid token.');
-      // The account's trails and, in a member account, its organization's trails: a few hundred at most, paged by ARN.
-      const own = (await context.store.list<TrailRecord>(TRAILS, { prefix: `${accountId}/` })).items.map((i) => i.value);
-      const all = [...own, ...(await organizationTrailsSeenBy(context.store, accountId))]
+      // A few hundred trails at most, paged by ARN.
+      const all = (await trailsSeenBy(context.store, accountId))
         .map((t) => ({ TrailARN: trailArn(t), Name: t.name, HomeRegion: t.homeRegion }))
         .sort((a, b) => (a.TrailARN < b.TrailARN ? -1 : 1));
       const rest = after === undefined ? all : all.filter((t) => t.TrailARN > after);
