@@ -37,6 +37,11 @@ export async function multiRegionCopies(documents: Documents, record: KeyRecord)
   return copies.filter((copy): copy is KeyRecord => copy !== undefined);
 }
 
+/** The replicas of a multi-Region primary key, as stored (every copy but the primary itself). */
+export async function replicasOf(documents: Documents, primary: KeyRecord): Promise<KeyRecord[]> {
+  return (await multiRegionCopies(documents, primary)).filter((copy) => copy.region !== primary.region);
+}
+
 /** Resolves a KeyId (id, key ARN, alias name, alias ARN) to the key it names; NotFound when an alias is unknown. */
 export async function locateKey(store: Documents, context: RequestContext, keyIdInput: string): Promise<KeyLocation> {
   const accountId = context.principal.accountId;

@@ -8,7 +8,7 @@ import { AwsError } from '../../protocol/errors.ts';
 import type { Documents } from '../../store/store.ts';
 import type { ImportKeyMaterialRequest, ImportType } from '../../protocol/types/kms.ts';
 import { hasAllMaterial, isImported, pendingRotationVersion } from './imported-material.ts';
-import { invalidState, multiRegionCopies } from './keys.ts';
+import { invalidState, multiRegionCopies, replicasOf } from './keys.ts';
 import type { KeyRecord, MaterialVersion } from './records.ts';
 
 /**
@@ -109,9 +109,14 @@ function addMaterialForRotation(record: KeyRecord, version: MaterialVersion): vo
 
 /** Replicas of `primary` that do not hold its pending material yet (PENDING_MULTI_REGION_IMPORT_AND_ROTATION). */
 export async function replicasAwaitingImport(store: Documents, primary: KeyRecord): Promise<KeyRecord[]> {
+  if (!pendingRotationVersion(primary) || !primary.multiRegion || isReplica(primary)) return [];
+  return awaitingImport(primary, await replicasOf(store, primary));
+}
+
+/** Of `replicas` (the primary's, as read), those that do not hold the primary's pending material yet. */
+export function awaitingImport(primary: KeyRecord, replicas: KeyRecord[]): KeyRecord[] {
   const pending = pendingRotationVersion(primary);
-  if (!pending || !primary.multiRegion || isReplica(primary)) return [];
-  const replicas = (await multiRegionCopies(store, primary)).filter((copy) => copy.region !== primary.region);
+  if (!pending) return [];
   return replicas.filter((replica) => {
     const version = replica.materials.find(sameId(pending.material.materialId));
     return !version || !isImported(version);

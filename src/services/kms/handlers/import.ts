@@ -6,7 +6,7 @@ import { AwsError } from '../../../protocol/errors.ts';
 import type { Handlers } from '../../handlers.ts';
 import { createImportParameters, toStoredKeyMaterial, unwrapImportedKeyMaterial } from '../crypto/index.ts';
 import { currentVersion, isImported, removeMaterial } from '../imported-material.ts';
-import { invalidState, multiRegionCopies, requireKey, requireNotPendingDeletion, saveKey, writeKey } from '../keys.ts';
+import { invalidState, replicasOf, requireKey, requireNotPendingDeletion, saveKey, writeKey } from '../keys.ts';
 import { importTypeOf, isReplica, placeImportedMaterial } from '../material-import.ts';
 import type { Operations } from '../../../protocol/types/kms.ts';
 import type { Store } from '../../../store/store.ts';
@@ -22,8 +22,7 @@ function requireExternal(record: KeyRecord): void {
 
 /** A primary's material pending rotation goes, with the same material pending in its replicas. */
 async function removeFromAllCopies(store: Store, primary: KeyRecord, materialId: string): Promise<void> {
-  const replicas = (await multiRegionCopies(store, primary)).filter((copy) => copy.region !== primary.region);
-  const changed = replicas.filter((replica) => {
+  const changed = (await replicasOf(store, primary)).filter((replica) => {
     const version = replica.materials.find((v) => v.material.materialId === materialId);
     if (!version?.pendingRotation) return false;
     removeMaterial(replica, version);

@@ -6,9 +6,9 @@ import { AwsError } from '../../../protocol/errors.ts';
 import type { Handlers } from '../../handlers.ts';
 import { isImported, materialState, pendingRotationVersion } from '../imported-material.ts';
 import {
-  addRotatedMaterial, invalidState, multiRegionCopies, nextRotationDate, requireEnabled, requireKey, saveKey, writeKey,
+  addRotatedMaterial, invalidState, nextRotationDate, replicasOf, requireEnabled, requireKey, saveKey, writeKey,
 } from '../keys.ts';
-import { replicasAwaitingImport } from '../material-import.ts';
+import { awaitingImport, isReplica, replicasAwaitingImport } from '../material-import.ts';
 import type { Store } from '../../../store/store.ts';
 import type { Operations, RotationsListEntry } from '../../../protocol/types/kms.ts';
 import { KMS_QUOTAS, limitExceeded } from '../quotas.ts';
@@ -25,7 +25,7 @@ function requireRotatable(record: KeyRecord, operation: string, allowed: { impor
   if (record.keySpec !== 'SYMMETRIC_DEFAULT' || (record.origin !== 'AWS_KMS' && !imported)) {
     throw new AwsError('UnsupportedOperationException', `${record.arn} key usage or origin is not supported for ${operation}. Only symmetric encryption KMS keys with key material created by KMS can be rotated.`);
   }
-  if (!allowed.replica && record.multiRegion && (record.primaryRegion ?? record.region) !== record.region) {
+  if (!allowed.replica && isReplica(record)) {
     throw new AwsError('UnsupportedOperationException', `${record.arn} is a multi-Region replica key: rotate its primary key.`);
   }
 }
@@ -45,10 +45,10 @@ function rotateToImportedMaterial(record: KeyRecord, now: Date): void {
  * hold its pending material; then every copy rotates to it, together.
  */
 async function rotateAllCopiesToImportedMaterial(store: Store, primary: KeyRecord, now: Date): Promise<void> {
-  if ((await replicasAwaitingImport(store, primary)).length > 0) {
+  const replicas = primary.multiRegion ? await replicasOf(store, primary) : [];
+  if (awaitingImport(primary, replicas).length > 0) {
     throw invalidState(`${primary.arn} has key material in PENDING_MULTI_REGION_IMPORT_AND_ROTATION state: import it into every replica key first.`);
   }
-  const replicas = primary.multiRegion ? (await multiRegionCopies(store, primary)).filter((copy) => copy.region !== primary.region) : [];
   const copies = [primary, ...replicas];
   for (const copy of copies) rotateToImportedMaterial(copy, now);
   await store.transaction(async (tx) => {
