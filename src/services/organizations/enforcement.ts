@@ -33,15 +33,19 @@ export function policyLevels(org: OrganizationRecord, targetId: string, type: st
   );
 }
 
+/** Whether a policy type is in force: enabled in the root of an organization with all features. */
+export function policyTypeEnabled(org: OrganizationRecord, type: string): boolean {
+  return org.featureSet === 'ALL' && org.enabledPolicyTypes.includes(type);
+}
+
 /** The organization policies that apply to an account; undefined when it is in no organization. */
 export async function organizationPolicies(store: Documents, accountId: string): Promise<OrganizationPolicies | undefined> {
   const org = await organizationOf(store, accountId);
   if (!org || !(accountId in org.accounts)) return undefined;
-  const enabled = (type: string) => org.featureSet === 'ALL' && org.enabledPolicyTypes.includes(type);
   const parentId = org.accounts[accountId]!.parentId;
   return {
-    ...(enabled('SERVICE_CONTROL_POLICY') ? { scps: policyLevels(org, accountId, 'SERVICE_CONTROL_POLICY') } : {}),
-    ...(enabled('RESOURCE_CONTROL_POLICY') ? { rcps: policyLevels(org, accountId, 'RESOURCE_CONTROL_POLICY') } : {}),
+    ...(policyTypeEnabled(org, 'SERVICE_CONTROL_POLICY') ? { scps: policyLevels(org, accountId, 'SERVICE_CONTROL_POLICY') } : {}),
+    ...(policyTypeEnabled(org, 'RESOURCE_CONTROL_POLICY') ? { rcps: policyLevels(org, accountId, 'RESOURCE_CONTROL_POLICY') } : {}),
     managementAccount: org.managementAccountId === accountId,
     orgId: org.id,
     orgPaths: [pathOf(org, parentId)],

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { listServices, serviceName } from '../../../policy/catalog.ts';
 import type { AccessDetail, sortKeyType } from '../../../protocol/types/iam.ts';
 import type { Documents } from '../../../store/store.ts';
-import { policyLevels } from '../../organizations/enforcement.ts';
+import { policyLevels, policyTypeEnabled } from '../../organizations/enforcement.ts';
 import type { OrganizationRecord } from '../../organizations/records.ts';
 import { findPolicy, lineage, pathOf } from '../../organizations/shared.ts';
 import { invalidInput } from '../common.ts';
@@ -81,7 +81,7 @@ export async function organizationsAccessJob(
   const entity = entityOfPath(org, entityPath);
   const job = { jobId: randomUUID(), createDate: now.toISOString() };
   // AWS reports on SCPs only where they are enabled in the root.
-  if (org.featureSet !== 'ALL' || !org.enabledPolicyTypes.includes(SCP)) {
+  if (!policyTypeEnabled(org, SCP)) {
     return { ...job, details: [], failure: { Code: 'PolicyTypeNotEnabledException', Message: 'Service control policies must be enabled for your organization root.' } };
   }
   const accounts = accountsUnder(org, entity);
