@@ -3,8 +3,7 @@
 // access features.
 import type { Operations } from '../../../protocol/types/iam.ts';
 import type { Handlers } from '../../handlers.ts';
-import { accessDenied, notInUse } from '../../organizations/errors.ts';
-import { organizationOf } from '../../organizations/shared.ts';
+import { assertManagementAccount, callerOrganization } from '../../organizations/shared.ts';
 import type { RequestContext } from '../../service.ts';
 import { noSuchEntity } from '../common.ts';
 import { enabledFeatures, rootAccessOrganization, setFeature, type RootAccessFeature } from '../root-access.ts';
@@ -30,10 +29,9 @@ export const organizationsHandlers: Handlers<Operations> = {
   EnableOrganizationsRootSessions: (_input, context) => changeFeature(context, 'RootSessions', true),
   DisableOrganizationsRootSessions: (_input, context) => changeFeature(context, 'RootSessions', false),
   async GenerateOrganizationsAccessReport(input, context) {
-    const org = await organizationOf(context.store, context.principal.accountId);
     // What Organizations answers an account outside any organization, or a member.
-    if (!org) throw notInUse();
-    if (org.managementAccountId !== context.principal.accountId) throw accessDenied();
+    const org = await callerOrganization(context.store, context);
+    assertManagementAccount(org, context);
     const job = await organizationsAccessJob(context.store, org, input.EntityPath, input.OrganizationsPolicyId, context.now);
     await context.store.put(ORGANIZATIONS_ACCESS_JOBS, jobKey(context, job.jobId), job);
     return { JobId: job.jobId };
