@@ -37,7 +37,7 @@ function sourcePrincipal(kind: 'user' | 'group' | 'role', arn: string, accountId
 }
 
 /** The SCPs that bind the simulated principal, as its account's organization sets them. */
-async function organizationOf(context: RequestContext, principal: RequestPrincipal): Promise<Simulation['organization']> {
+async function simulatedOrganization(context: RequestContext, principal: RequestPrincipal): Promise<Simulation['organization']> {
   const controls = await organizationControls(context.store, principal.accountId!);
   const serviceLinkedRole = principal.roleArn?.includes(':role/aws-service-role/') ?? false;
   if (!controls?.scps) return undefined;
@@ -65,7 +65,7 @@ export const simulationHandlers: Handlers<Operations> = {
     return simulate({
       accountId,
       principal,
-      organization: await organizationOf(context, principal),
+      organization: await simulatedOrganization(context, principal),
       identity: [...policies.identity, ...inputPolicies(input.PolicyInputList, 'PolicyInputList')],
       ...(boundary ? { boundary } : {}),
       ...(input.ResourcePolicy !== undefined ? { resourcePolicy: input.ResourcePolicy } : {}),
@@ -86,7 +86,7 @@ export const simulationHandlers: Handlers<Operations> = {
     return simulate({
       accountId,
       principal,
-      organization: await organizationOf(context, principal),
+      organization: await simulatedOrganization(context, principal),
       identity: inputPolicies(input.PolicyInputList, 'PolicyInputList'),
       ...(boundary ? { boundary } : {}),
       ...(input.ResourcePolicy !== undefined ? { resourcePolicy: input.ResourcePolicy } : {}),
