@@ -39,7 +39,7 @@ export const cloudTrailAccess: Record<string, AccessDeclaration> = {
   CreateTrail: async (input, context) => {
     const caller = context.principal.accountId;
     const owner = input.IsOrganizationTrail === true ? await organizationTrailOwner(context.store, caller) : caller;
-    const resource = `arn:aws:cloudtrail:${context.region}:${owner}:trail/${input.Name as string}`;
+    const resource = trailArn({ homeRegion: context.region, accountId: owner, name: input.Name as string });
     const tagKeys = ((input.TagsList as { Key: string }[] | undefined) ?? []).map((t) => t.Key);
     return [
       {
