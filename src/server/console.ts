@@ -159,7 +159,8 @@ async function rootMfaRoute(request: HttpRequest, body: Record<string, unknown>,
   return result.ok ? json(200, { status: 'Enabled' }) : json(result.status, { error: result.error, message: result.message });
 }
 
-const LIMITS = { account: 63, userName: 64, password: 128 } as const;
+/** AWS console passwords are at most 128 characters. */
+const MAX_PASSWORD = 128;
 
 /** The sign-in request, or what is wrong with it. */
 export function signInRequestOf(body: Record<string, unknown>): SignInRequest | string {
@@ -169,9 +170,9 @@ export function signInRequestOf(body: Record<string, unknown>): SignInRequest | 
   }
   if (root !== undefined && typeof root !== 'boolean') return 'root must be true or false.';
   if (!root && (typeof userName !== 'string' || !/^[\w+=,.@-]{1,64}$/.test(userName))) return 'Give the IAM user name.';
-  if (typeof password !== 'string' || password.length === 0 || password.length > LIMITS.password) return 'Give the password.';
+  if (typeof password !== 'string' || password.length === 0 || password.length > MAX_PASSWORD) return 'Give the password.';
   if (mfaCode !== undefined && (typeof mfaCode !== 'string' || !/^\d{6}$/.test(mfaCode))) return 'The MFA code is 6 digits.';
-  if (newPassword !== undefined && (typeof newPassword !== 'string' || newPassword.length === 0 || newPassword.length > LIMITS.password)) {
+  if (newPassword !== undefined && (typeof newPassword !== 'string' || newPassword.length === 0 || newPassword.length > MAX_PASSWORD)) {
     return 'Give the new password.';
   }
   return {
