@@ -11,7 +11,7 @@ export function isImported(version: MaterialVersion): boolean {
   return version.notImported !== true;
 }
 
-/** The version that is current; for records written before versions had flags, the first. */
+/** The version that is current, if the key has one. */
 export function currentVersion(record: KeyRecord): MaterialVersion | undefined {
   const id = record.currentMaterialId;
   return id === undefined ? undefined : record.materials.find((v) => v.material.materialId === id);
