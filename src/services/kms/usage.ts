@@ -1,8 +1,9 @@
 // Key last usage (GetKeyLastUsage): the last successful cryptographic operation on each
-// key, with its time and request id (and, looked up when asked, its CloudTrail event). Encrypt and Decrypt are the hot path, so a use
-// only replaces an entry in memory; each store's pending uses are written once a
-// second, one document per key (kms.usage), and on shutdown. GetKeyLastUsage on the
-// same node sees a use at once; another node sharing the database, within a second.
+// key, with its time and request id (and, looked up when asked, its CloudTrail event).
+// Encrypt and Decrypt are the hot path, so a use only replaces an entry in memory; each
+// store's pending uses are written once a second, one document per key (kms.usage),
+// and on shutdown. GetKeyLastUsage on the same node sees a use at once; another node
+// sharing the database, within a second.
 import type { Store } from '../../store/store.ts';
 import type { KeyLastUsageTrackingOperation } from '../../protocol/types/kms.ts';
 import { queryEvents } from '../cloudtrail/index.ts';

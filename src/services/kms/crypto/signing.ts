@@ -1,7 +1,8 @@
 // Sign / Verify with asymmetric signing keys. RAW messages take node's native path;
 // DIGEST messages (already hashed by the caller) use the encodings in rsa-digest.ts
-// and ecdsa-digest.ts; Ed25519ph (either) is ed25519ph.ts. ECDSA signatures are DER-encoded, as KMS returns them. Verify
-// answers a boolean: the handler raises KMSInvalidSignatureException for false.
+// and ecdsa-digest.ts; Ed25519ph (either) is ed25519ph.ts. ECDSA signatures are
+// DER-encoded, as KMS returns them. Verify answers a boolean: the handler raises
+// KMSInvalidSignatureException for false.
 
 import { createHash, sign as nodeSign, verify as nodeVerify, constants, type KeyObject } from 'node:crypto';
 import { ecdsaSignDigest, ecdsaVerifyDigest } from './ecdsa-digest.ts';
