@@ -6,10 +6,8 @@
 // event, only while one of the account's trails logs) until the next delivery, which
 // runs on a timer and when a trail stops logging or is deleted. Delivery is at least
 // once: a crash between writing a file and clearing the outbox delivers those again.
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { promisify } from 'node:util';
-import { gzip as gzipCallback } from 'node:zlib';
 import type { Clock } from '../../lib/clock.ts';
 import type { Logger } from '../../lib/log.ts';
 import type { Store } from '../../store/store.ts';
@@ -17,12 +15,11 @@ import { DigestDelivery } from './digest-delivery.ts';
 import { HASH_ALGORITHM, sha256Hex } from './digests.ts';
 import { OUTBOX } from './event-store.ts';
 import { refreshOrganizationMarkers, organizationTrailsOf } from './organization-trails.ts';
-import { logFileKey, objectPath, trailDestination } from './layout.ts';
+import { logFileKey, objectPath, trailDestination, writeGzippedObject } from './layout.ts';
 import { awsRecord, type CloudTrailRecord } from './record.ts';
 import { trailSelects } from './selectors.ts';
 import { TRAILS, trailKey, type TrailRecord } from './trails.ts';
 
-const gzip = promisify(gzipCallback);
 const PAGE = 1000;
 
 export class LogDelivery {
@@ -115,9 +112,7 @@ export class LogDelivery {
     const path = objectPath(this.#dataDir, destination.bucket, key);
     await mkdir(dirname(path), { recursive: true });
     const content = JSON.stringify({ Records: records.map(awsRecord) });
-    // Write then rename: a reader never sees half a file.
-    await writeFile(`${path}.partial`, await gzip(content));
-    await rename(`${path}.partial`, path);
+    await writeGzippedObject(path, content);
     if (trail.logFileValidationEnabled) {
       const times = records.map((r) => r.eventTime).sort();
       const file = { s3Bucket: destination.bucket, s3Object: key, hashValue: sha256Hex(content), hashAlgorithm: HASH_ALGORITHM, newestEventTime: times.at(-1)!, oldestEventTime: times[0] };

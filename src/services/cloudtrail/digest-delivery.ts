@@ -9,19 +9,15 @@
 //   cloudtrail.digest-chains    TRAIL_ACCOUNT/TRAIL/ACCOUNT/REGION -> DigestChain
 //   cloudtrail.digest-pending   TRAIL_ACCOUNT/TRAIL/ACCOUNT/REGION/DELIVERED_MS/ID -> PendingLogFile
 import { randomUUID } from 'node:crypto';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { promisify } from 'node:util';
-import { gzip as gzipCallback } from 'node:zlib';
 import type { Logger } from '../../lib/log.ts';
 import type { Store } from '../../store/store.ts';
 import { digestDocument, METADATA_SUFFIX, signDigest, SIGNATURE_ALGORITHM, type DigestLink, type DigestLogFile, type DigestMetadata } from './digests.ts';
-import { digestFileKey, objectPath, trailDestination, type Destination } from './layout.ts';
+import { digestFileKey, objectPath, trailDestination, writeGzippedObject, type Destination } from './layout.ts';
 import { isoSeconds } from './record.ts';
 import { currentSigningKey, privateKeyOf } from './signing-keys.ts';
 import { TRAILS, trailKey, type TrailRecord } from './trails.ts';
-
-const gzip = promisify(gzipCallback);
 
 export const DIGEST_CHAINS = 'cloudtrail.digest-chains';
 export const DIGEST_PENDING = 'cloudtrail.digest-pending';
@@ -161,8 +157,7 @@ export class DigestDelivery {
     try {
       await mkdir(dirname(path), { recursive: true });
       await writeFile(`${path}${METADATA_SUFFIX}`, JSON.stringify(metadata));
-      await writeFile(`${path}.partial`, await gzip(body));
-      await rename(`${path}.partial`, path);
+      await writeGzippedObject(path, body);
     } catch (error) {
       this.#logger.error('cloudtrail digest file not written', { bucket, object, error: (error as Error).message });
     }

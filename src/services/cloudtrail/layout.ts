@@ -7,7 +7,12 @@
 //   [<prefix>/]AWSLogs/[<org-id>/]<account>/CloudTrail-Digest/<region>/YYYY/MM/DD/
 //     <account>_CloudTrail-Digest_<region>_<trail>_<home region>_<YYYYMMDDTHHmmssZ>.json.gz
 import { randomBytes } from 'node:crypto';
+import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { gzip as gzipCallback } from 'node:zlib';
+
+const gzip = promisify(gzipCallback);
 
 /** Where a trail's files for one account go (an organization trail has one per member account). */
 export interface Destination {
@@ -40,6 +45,12 @@ export function bucketDir(dataDir: string, bucket: string): string {
 /** The local path of an object. */
 export function objectPath(dataDir: string, bucket: string, key: string): string {
   return join(bucketDir(dataDir, bucket), ...key.split('/'));
+}
+
+/** Writes an object's content gzipped, to `<path>.partial` then renamed: a reader never sees half a file. */
+export async function writeGzippedObject(path: string, content: string): Promise<void> {
+  await writeFile(`${path}.partial`, await gzip(content));
+  await rename(`${path}.partial`, path);
 }
 
 /** The key prefix of one kind of file ('CloudTrail' or 'CloudTrail-Digest') of a region, before the date folders. */
