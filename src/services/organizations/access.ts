@@ -9,7 +9,7 @@ import { delegable, delegableChange, DELEGABLE_POLICY_ACTIONS, DELEGABLE_READ_AC
 import { handshakeArnOf } from './handshake-records.ts';
 import { resourcePolicyArn } from './records.ts';
 import { transferArnOf } from './responsibility-transfers.ts';
-import { arnOf, findPolicy, organizationOf, targetKind } from './shared.ts';
+import { arnOf, declarationOrganization, findPolicy, targetKind } from './shared.ts';
 
 type Input = Record<string, unknown>;
 
@@ -18,7 +18,7 @@ const anyResource = (operation: string): AccessDeclaration => onAnyResource('org
 /** The ARN of a root, OU, account, policy or the delegation policy of the caller's organization; '*' when it names nothing known. */
 async function resourceArn(context: RequestContext, id: unknown): Promise<string> {
   if (typeof id !== 'string') return '*';
-  const org = await organizationOf(context.store, context.principal.accountId);
+  const org = await declarationOrganization(context);
   if (org?.resourcePolicy?.id === id) return resourcePolicyArn(org, id);
   if (!org || (!targetKind(org, id) && !findPolicy(org, id))) return '*';
   return arnOf(org, id);
@@ -80,7 +80,7 @@ const policyTypeKey = inputKey('organizations:PolicyType', 'PolicyType');
 function withPolicyType(declaration: AccessDeclaration): AccessDeclaration {
   return async (input, context) => {
     const requirements = await declaration(input, context);
-    const org = await organizationOf(context.store, context.principal.accountId);
+    const org = await declarationOrganization(context);
     const policy = org && typeof input.PolicyId === 'string' ? findPolicy(org, input.PolicyId) : undefined;
     if (!policy) return requirements;
     return requirements.map((r) => ({ ...r, context: { ...r.context, 'organizations:PolicyType': policy.type } }));

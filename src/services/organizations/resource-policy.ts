@@ -13,7 +13,7 @@ import type { RequestContext } from '../service.ts';
 import { isDelegatedAdministrator } from './delegation.ts';
 import { invalidInput, resourcePolicyNotFound } from './errors.ts';
 import { newResourcePolicyId, resourcePolicyArn, type OrganizationRecord, type Tag } from './records.ts';
-import { changeOrganization, managedOrganization, organizationOf } from './shared.ts';
+import { changeOrganization, declarationOrganization, managedOrganization } from './shared.ts';
 
 /** The read-only operations a delegation policy can open to members (every Describe* and List* of the organization). */
 export const DELEGABLE_READ_ACTIONS: readonly string[] = [
@@ -116,7 +116,7 @@ export function delegable(declaration: AccessDeclaration): AccessDeclaration {
   return async (input, context) => {
     const requirements = await declaration(input, context);
     const caller = context.principal.accountId;
-    const org = await organizationOf(context.store, caller);
+    const org = await declarationOrganization(context);
     if (!org || caller === org.managementAccountId) return requirements;
     if (isDelegatedAdministrator(org, caller)) return requirements.map((requirement) => ({ ...requirement, resourceAccount: caller }));
     return throughDelegationPolicy(org, requirements);
@@ -127,7 +127,7 @@ export function delegable(declaration: AccessDeclaration): AccessDeclaration {
 export function delegableChange(declaration: AccessDeclaration): AccessDeclaration {
   return async (input, context) => {
     const requirements = await declaration(input, context);
-    const org = await organizationOf(context.store, context.principal.accountId);
+    const org = await declarationOrganization(context);
     if (!org || context.principal.accountId === org.managementAccountId) return requirements;
     return throughDelegationPolicy(org, requirements);
   };
@@ -146,7 +146,7 @@ function throughDelegationPolicy(org: OrganizationRecord, requirements: AccessRe
 
 /** The delegation policy's ARN for access declarations; '*' when the caller's organization has none. */
 export async function resourcePolicyResource(context: RequestContext): Promise<string> {
-  const org = await organizationOf(context.store, context.principal.accountId);
+  const org = await declarationOrganization(context);
   return org?.resourcePolicy ? resourcePolicyArn(org, org.resourcePolicy.id) : '*';
 }
 

@@ -26,6 +26,18 @@ export async function organizationOf(docs: Documents, accountId: string): Promis
   return docs.get<OrganizationRecord>(ORG_COLLECTIONS.organizations, membership.organizationId);
 }
 
+/**
+ * The caller's organization for an access declaration. Its parts (resource ARNs, the
+ * policy type, delegation) each need it; the request reads it once. Declarations run
+ * before the handler, so nothing changes it between those reads.
+ */
+export function declarationOrganization(context: RequestContext): Promise<OrganizationRecord | undefined> {
+  let org = declarationOrganizations.get(context);
+  if (!org) declarationOrganizations.set(context, (org = organizationOf(context.store, context.principal.accountId)));
+  return org;
+}
+const declarationOrganizations = new WeakMap<RequestContext, Promise<OrganizationRecord | undefined>>();
+
 /** The caller's organization; AWSOrganizationsNotInUseException when there is none. */
 export async function callerOrganization(docs: Documents, context: RequestContext): Promise<OrganizationRecord> {
   const org = await organizationOf(docs, context.principal.accountId);
