@@ -10,9 +10,6 @@ import { decodeCbor, type CborValue } from './cbor.ts';
 import { kmsError } from './errors.ts';
 
 export interface Attestation {
-  moduleId: string;
-  /** Milliseconds since the epoch, as the Nitro Security Module wrote it. */
-  timestamp: number;
   /** PCR index → measurement (Nitro Enclaves: `pcrs`). */
   pcrs: Map<number, Buffer>;
   /** NitroTPM documents: `nitrotpm_pcrs`. */
@@ -65,12 +62,8 @@ export function readAttestation(document: Uint8Array): Attestation {
   if (!(body instanceof Map)) throw invalidAttestation('its payload is not a map');
   const caBundle = field(body, 'cabundle');
   const publicKey = field(body, 'public_key');
-  const moduleId = field(body, 'module_id');
-  const timestamp = field(body, 'timestamp');
   if (!Array.isArray(caBundle) || !caBundle.every(Buffer.isBuffer) || caBundle.length === 0) throw invalidAttestation('cabundle is missing');
   return {
-    moduleId: typeof moduleId === 'string' ? moduleId : '',
-    timestamp: typeof timestamp === 'number' ? timestamp : 0,
     pcrs: pcrMap(field(body, 'pcrs')),
     nitroTpmPcrs: pcrMap(field(body, 'nitrotpm_pcrs')),
     ...(Buffer.isBuffer(publicKey) ? { publicKey } : {}),
