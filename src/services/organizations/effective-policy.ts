@@ -4,31 +4,23 @@
 import type { RequestContext } from '../service.ts';
 import { requireAccount } from './accounts.ts';
 import { mayReadOrganization } from './delegation.ts';
+import { policyLevels } from './enforcement.ts';
 import { accessDenied, effectivePolicyNotFound, invalidInput, targetNotFound } from './errors.ts';
 import { effectivePolicy, type EffectivePolicyResult, type InheritedPolicy, type Json } from './policy-inheritance.ts';
 import type { OrganizationRecord } from './records.ts';
-import { accountShape, callerOrganization, findPolicy, lineage, managedOrganization, page, pathOf } from './shared.ts';
+import { accountShape, callerOrganization, managedOrganization, page, pathOf } from './shared.ts';
 
 interface PageInput {
   NextToken?: string;
   MaxResults?: number;
 }
 
-/** The policies of a type attached to a root, OU or account, in the order they were attached. */
-function attachedPolicies(org: OrganizationRecord, targetId: string, type: string): InheritedPolicy[] {
-  const policies: InheritedPolicy[] = [];
-  for (const attachment of org.attachments) {
-    if (attachment.targetId !== targetId) continue;
-    const policy = findPolicy(org, attachment.policyId);
-    if (policy?.type === type) policies.push({ id: policy.id, content: JSON.parse(policy.content) as Json });
-  }
-  return policies;
-}
-
 /** The account's effective policy of a type; EffectivePolicyNotFoundException when the type is off or nothing applies. */
 export function accountEffectivePolicy(org: OrganizationRecord, accountId: string, type: string): EffectivePolicyResult {
   if (!org.enabledPolicyTypes.includes(type)) throw effectivePolicyNotFound();
-  const levels = lineage(org, accountId).map((targetId) => attachedPolicies(org, targetId, type));
+  const levels = policyLevels(org, accountId, type).map((level) =>
+    level.map(({ id, document }): InheritedPolicy => ({ id, content: JSON.parse(document) as Json })),
+  );
   if (levels.every((policies) => policies.length === 0)) throw effectivePolicyNotFound();
   return effectivePolicy(levels);
 }
