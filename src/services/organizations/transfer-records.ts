@@ -6,7 +6,8 @@
 import type { Documents } from '../../store/store.ts';
 import { accessDenied } from './errors.ts';
 import { HANDSHAKE_COLLECTIONS, recipientKey, stateOf, type HandshakeParty, type HandshakeRecord } from './handshake-records.ts';
-import { ORG_COLLECTIONS, randomText, type MembershipRecord, type OrganizationRecord, type Tag } from './records.ts';
+import { randomText, type OrganizationRecord, type Tag } from './records.ts';
+import { organizationOf } from './shared.ts';
 
 export const TRANSFER_COLLECTIONS = {
   /** TRANSFERID -> TransferRecord. */
@@ -111,8 +112,7 @@ export async function transferShape(docs: Documents, transfer: TransferRecord, o
  * management account of an organization accepts, and the transfer records which one.
  */
 export async function acceptTransfer(tx: Documents, handshake: HandshakeRecord, accountId: string, now: Date): Promise<void> {
-  const membership = await tx.get<MembershipRecord>(ORG_COLLECTIONS.members, accountId);
-  const org = membership && (await tx.get<OrganizationRecord>(ORG_COLLECTIONS.organizations, membership.organizationId));
+  const org = await organizationOf(tx, accountId);
   if (!org || org.managementAccountId !== accountId) throw accessDenied();
   const transferId = handshake.resources.find((resource) => resource.Type === 'RESPONSIBILITY_TRANSFER')?.Value;
   const transfer = transferId && (await tx.get<TransferRecord>(TRANSFER_COLLECTIONS.transfers, transferId));
@@ -121,7 +121,6 @@ export async function acceptTransfer(tx: Documents, handshake: HandshakeRecord, 
   transfer.acceptedTimestamp = now.toISOString();
   await tx.put(TRANSFER_COLLECTIONS.transfers, transfer.id, transfer);
 }
-
 
 /**
  * Whether an organization takes part in a transfer that is not over: an invitation
