@@ -125,15 +125,21 @@ export async function saveHandshake(docs: Documents, handshake: HandshakeRecord)
   await docs.put(HANDSHAKE_COLLECTIONS.handshakes, handshake.id, handshake);
 }
 
+/** The documents of `collection` that an index (keys OWNER/ID) lists under `owner/`, skipping any that are gone. */
+export async function indexedDocuments<T>(docs: Documents, index: string, collection: string, owner: string): Promise<T[]> {
+  const { items } = await docs.list(index, { prefix: `${owner}/` });
+  const found: T[] = [];
+  for (const { key } of items) {
+    const document = await docs.get<T>(collection, key.slice(owner.length + 1));
+    if (document) found.push(document);
+  }
+  return found;
+}
+
 /** The handshakes an index lists under `owner/`, without those AWS has deleted. */
 async function listIndexed(docs: Documents, index: string, owner: string, now: Date): Promise<HandshakeRecord[]> {
-  const { items } = await docs.list(index, { prefix: `${owner}/` });
-  const handshakes: HandshakeRecord[] = [];
-  for (const { key } of items) {
-    const handshake = await docs.get<HandshakeRecord>(HANDSHAKE_COLLECTIONS.handshakes, key.slice(owner.length + 1));
-    if (handshake && isRetained(handshake, now)) handshakes.push(handshake);
-  }
-  return handshakes;
+  const handshakes = await indexedDocuments<HandshakeRecord>(docs, index, HANDSHAKE_COLLECTIONS.handshakes, owner);
+  return handshakes.filter((handshake) => isRetained(handshake, now));
 }
 
 function oldestFirst(handshakes: HandshakeRecord[]): HandshakeRecord[] {

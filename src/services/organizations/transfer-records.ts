@@ -5,7 +5,7 @@
 // Until it is accepted, a transfer's status is its handshake's.
 import type { Documents } from '../../store/store.ts';
 import { accessDenied } from './errors.ts';
-import { HANDSHAKE_COLLECTIONS, recipientKey, stateOf, type HandshakeParty, type HandshakeRecord } from './handshake-records.ts';
+import { HANDSHAKE_COLLECTIONS, indexedDocuments, recipientKey, stateOf, type HandshakeParty, type HandshakeRecord } from './handshake-records.ts';
 import { randomText, type OrganizationRecord, type Tag } from './records.ts';
 import { organizationOf } from './shared.ts';
 
@@ -66,14 +66,9 @@ export async function statusOf(docs: Documents, transfer: TransferRecord, now: D
   return state === 'OPEN' || state === 'REQUESTED' ? 'REQUESTED' : state === 'ACCEPTED' ? 'ACCEPTED' : state;
 }
 
-export async function listIndexed(docs: Documents, index: string, owner: string): Promise<TransferRecord[]> {
-  const { items } = await docs.list(index, { prefix: `${owner}/` });
-  const transfers: TransferRecord[] = [];
-  for (const { key } of items) {
-    const transfer = await docs.get<TransferRecord>(TRANSFER_COLLECTIONS.transfers, key.slice(owner.length + 1));
-    if (transfer) transfers.push(transfer);
-  }
-  return transfers;
+/** The transfers an index (inbound or outbound) lists under `owner/`. */
+export function listIndexed(docs: Documents, index: string, owner: string): Promise<TransferRecord[]> {
+  return indexedDocuments<TransferRecord>(docs, index, TRANSFER_COLLECTIONS.transfers, owner);
 }
 
 /** The caller's view of a transfer: inbound for the organization that manages, outbound for the one managed. */
