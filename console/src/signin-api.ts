@@ -1,4 +1,4 @@
-// The console's one endpoint of its own: sign-in and sign-out (AWS's sign-in service).
+// The console's endpoints of its own: sign-in, sign-out and root MFA (AWS's sign-in service).
 // Everything else the console does is a signed AWS API call (aws.ts).
 import type { SignInRequest } from '../../src/server/console-signin-wire.ts';
 import type { Session } from './session.ts';

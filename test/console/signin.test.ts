@@ -133,7 +133,7 @@ describe('console sign-in', () => {
     }
   });
 
-  it('sign-out deletes the session credentials: they stop working at once', async () => {
+  it('sign-out deactivates the session credentials: they stop working at once', async () => {
     await consoleUser(server, 'leaving', PASSWORD);
     const { body } = await signIn(server, { account: TEST_ACCOUNT, userName: 'leaving', password: PASSWORD });
     const credentials = body.credentials!;
