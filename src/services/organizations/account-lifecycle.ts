@@ -9,6 +9,7 @@ import type { Documents } from '../../store/store.ts';
 import type { RequestContext } from '../service.ts';
 import { withdrawApproval } from './all-features.ts';
 import { requireAccount } from './accounts.ts';
+import { isDelegatedAdministrator } from './delegation.ts';
 import { accountAlreadyClosed, constraintViolation, managementCannotLeave } from './errors.ts';
 import { ORG_COLLECTIONS, type AccountRecord, type OrganizationRecord } from './records.ts';
 import { callerOrganization, changeOrganization } from './shared.ts';
@@ -30,7 +31,7 @@ function assertMayDepart(org: OrganizationRecord, account: AccountRecord, now: D
   if (account.joinedMethod === 'CREATED' && now.getTime() - Date.parse(account.joinedTimestamp) < CREATED_ACCOUNT_WAIT_MS) {
     throw constraintViolation('WAIT_PERIOD_ACTIVE');
   }
-  if (org.delegatedAdministrators?.some((delegation) => delegation.accountId === account.id)) {
+  if (isDelegatedAdministrator(org, account.id)) {
     throw constraintViolation('CANNOT_REMOVE_DELEGATED_ADMINISTRATOR_FROM_ORG');
   }
 }
