@@ -38,7 +38,7 @@ import {
 } from './handshake-records.ts';
 import { attachDefaultPolicies } from './organization.ts';
 import { ORG_COLLECTIONS, type MembershipRecord, type OrganizationRecord, type Tag } from './records.ts';
-import { assertManagementAccount, callerOrganization, managedOrganization, page } from './shared.ts';
+import { assertManagementAccount, callerOrganization, managedOrganization, organizationOf, page } from './shared.ts';
 import { acceptTransfer } from './transfer-records.ts';
 import { forgetStandalone, hasKnownEmail, identityOf, ownerOfEmail } from './standalone-accounts.ts';
 import { MAX_TAGS } from './tags.ts';
@@ -173,8 +173,7 @@ function handshakePage(handshakes: HandshakeRecord[], input: { Filter?: Handshak
 
 /** The email the caller answers to: its organization's record of it, or what Bulwark knows of the standalone account. */
 async function emailOf(tx: Documents, accountId: string): Promise<string> {
-  const membership = await tx.get<MembershipRecord>(ORG_COLLECTIONS.members, accountId);
-  const org = membership && (await tx.get<OrganizationRecord>(ORG_COLLECTIONS.organizations, membership.organizationId));
+  const org = await organizationOf(tx, accountId);
   return org?.accounts[accountId]?.email ?? (await identityOf(tx, accountId)).email;
 }
 
