@@ -38,6 +38,7 @@ import {
   handshakeOf,
   listIndexed,
   newTransferId,
+  outboundTransfers,
   statusOf,
   TRANSFER_COLLECTIONS,
   transferArn,
@@ -85,18 +86,18 @@ function endOf(transfer: TransferRecord, asked: Date | undefined, now: Date): Da
   return end;
 }
 
-/** The caller's management account and organization (transfers are between management accounts). */
-async function managementCaller(docs: Documents, context: RequestContext) {
+/** The caller's organization, for its management account only (transfers are between management accounts). */
+async function managementCaller(docs: Documents, context: RequestContext): Promise<OrganizationRecord> {
   const org = await callerOrganization(docs, context);
   assertManagementAccount(org, context);
-  return { org, email: org.managementAccountEmail };
+  return org;
 }
 
 /** A transfer the caller's organization takes part in, with its direction; ResponsibilityTransferNotFoundException otherwise. */
 async function requireTransfer(docs: Documents, context: RequestContext, id: string) {
-  const { org, email } = await managementCaller(docs, context);
+  const org = await managementCaller(docs, context);
   const transfer = await docs.get<TransferRecord>(TRANSFER_COLLECTIONS.transfers, id);
-  const direction = transfer && directionFor(transfer, org, email);
+  const direction = transfer && directionFor(transfer, org);
   if (!transfer || !direction) throw responsibilityTransferNotFound();
   return { org, transfer, direction };
 }
@@ -172,7 +173,7 @@ export const responsibilityTransferHandlers = {
     const start = new Date(input.StartTimestamp);
     assertValidStart(start, now);
     const handshake = await context.store.transaction(async (tx) => {
-      const { org } = await managementCaller(tx, context);
+      const org = await managementCaller(tx, context);
       const target = { Id: input.Target.Id, Type: input.Target.Type };
       const invitedAccount = target.Type === 'ACCOUNT' ? target.Id : await ownerOfEmail(tx, target.Id);
       if (invitedAccount && invitedAccount in org.accounts) {
@@ -215,7 +216,7 @@ export const responsibilityTransferHandlers = {
 
   /** Transfers that let the caller's organization manage another's bill; Id narrows to one (ResponsibilityTransferNotFoundException if it is not among them). */
   async ListInboundResponsibilityTransfers(input: ListInput, context: RequestContext) {
-    const { org } = await managementCaller(context.store, context);
+    const org = await managementCaller(context.store, context);
     let transfers = (await listIndexed(context.store, TRANSFER_COLLECTIONS.inbound, org.id)).filter((t) => t.type === input.Type);
     if (input.Id !== undefined) {
       transfers = transfers.filter((transfer) => transfer.id === input.Id);
@@ -228,11 +229,9 @@ export const responsibilityTransferHandlers = {
 
   /** Transfers (and invitations) that let another organization manage the caller's organization's bill. */
   async ListOutboundResponsibilityTransfers(input: ListInput, context: RequestContext) {
-    const { org, email } = await managementCaller(context.store, context);
-    const invited = new Set([org.managementAccountId, email.toLowerCase()]);
-    const transfers: TransferRecord[] = [];
-    for (const recipient of invited) transfers.push(...(await listIndexed(context.store, TRANSFER_COLLECTIONS.outbound, recipient)));
-    const mine = transfers.filter((transfer) => transfer.type === input.Type && directionFor(transfer, org, email) === 'outbound');
+    const org = await managementCaller(context.store, context);
+    const transfers = await outboundTransfers(context.store, org);
+    const mine = transfers.filter((transfer) => transfer.type === input.Type && directionFor(transfer, org) === 'outbound');
     const { items, NextToken } = page(mine, input);
     const shapes = await Promise.all(items.map((transfer) => transferShape(context.store, transfer, org, 'outbound', context.now)));
     return { ResponsibilityTransfers: shapes, ...(NextToken ? { NextToken } : {}) };

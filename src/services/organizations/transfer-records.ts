@@ -72,11 +72,20 @@ export function listIndexed(docs: Documents, index: string, owner: string): Prom
 }
 
 /** The caller's view of a transfer: inbound for the organization that manages, outbound for the one managed. */
-export function directionFor(transfer: TransferRecord, org: OrganizationRecord, email: string): Direction | undefined {
+export function directionFor(transfer: TransferRecord, org: OrganizationRecord): Direction | undefined {
   if (transfer.target.organizationId === org.id) return 'inbound';
   if (transfer.source.organizationId === org.id) return 'outbound';
   const invited = recipientKey(transfer.source.party);
-  return !transfer.acceptedTimestamp && (invited === org.managementAccountId || invited === email.toLowerCase()) ? 'outbound' : undefined;
+  const invitedHere = invited === org.managementAccountId || invited === org.managementAccountEmail.toLowerCase();
+  return !transfer.acceptedTimestamp && invitedHere ? 'outbound' : undefined;
+}
+
+/** The transfers the organization's management account was invited to, by its id or by its email. */
+export async function outboundTransfers(docs: Documents, org: OrganizationRecord): Promise<TransferRecord[]> {
+  return [
+    ...(await listIndexed(docs, TRANSFER_COLLECTIONS.outbound, org.managementAccountId)),
+    ...(await listIndexed(docs, TRANSFER_COLLECTIONS.outbound, org.managementAccountEmail.toLowerCase())),
+  ];
 }
 
 export function transferArn(transfer: TransferRecord, org: OrganizationRecord, direction: Direction): string {
@@ -122,11 +131,7 @@ export async function acceptTransfer(tx: Documents, handshake: HandshakeRecord, 
  * waiting for an answer, or a transfer accepted and not yet ended.
  */
 export async function hasOngoingTransfer(docs: Documents, org: OrganizationRecord, now: Date): Promise<boolean> {
-  const transfers = [
-    ...(await listIndexed(docs, TRANSFER_COLLECTIONS.inbound, org.id)),
-    ...(await listIndexed(docs, TRANSFER_COLLECTIONS.outbound, org.managementAccountId)),
-    ...(await listIndexed(docs, TRANSFER_COLLECTIONS.outbound, org.managementAccountEmail.toLowerCase())),
-  ];
+  const transfers = [...(await listIndexed(docs, TRANSFER_COLLECTIONS.inbound, org.id)), ...(await outboundTransfers(docs, org))];
   for (const transfer of transfers) {
     const status = await statusOf(docs, transfer, now);
     if (status === 'REQUESTED' || status === 'ACCEPTED') return true;
