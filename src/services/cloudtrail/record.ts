@@ -74,6 +74,7 @@ const SECRET_MEMBER = /^(password|newpassword|oldpassword|secretaccesskey|plaint
 export function toCloudTrailRecord(event: CallEvent, defaultAccountId: string, eventId = randomUUID()): CloudTrailRecord {
   const model = safeModel(event.service);
   const operation = event.operation ? model?.operations[event.operation] : undefined;
+  const readOnly = isReadOnly(event.operation ?? '');
   const record: CloudTrailRecord = {
     eventVersion: '1.11',
     userIdentity: userIdentityOf(event),
@@ -84,11 +85,12 @@ export function toCloudTrailRecord(event: CallEvent, defaultAccountId: string, e
     sourceIPAddress: sourceAddress(event.sourceIp),
     userAgent: event.userAgent ?? '',
     requestParameters: event.input && model && operation?.input ? awsParameters(model, operation.input, event.input) : null,
+    // AWS records responseElements only for actions that make changes (create, update, delete).
     responseElements:
-      event.output !== undefined && model && operation?.output ? nullIfEmpty(awsParameters(model, operation.output, event.output)) : null,
+      !readOnly && event.output !== undefined && model && operation?.output ? nullIfEmpty(awsParameters(model, operation.output, event.output)) : null,
     requestID: event.requestId,
     eventID: eventId,
-    readOnly: isReadOnly(event.operation ?? ''),
+    readOnly,
     eventType: 'AwsApiCall',
     managementEvent: true,
     recipientAccountId: event.principal?.accountId ?? defaultAccountId,

@@ -75,6 +75,16 @@ describe('CloudTrail records', () => {
     assert.equal(record.responseElements, null);
   });
 
+  it('responseElements are recorded for calls that change state only, as AWS does: a read-only call has null', () => {
+    const user = { UserName: 'bob', UserId: 'AIDAEXAMPLE', Arn: `arn:aws:iam::${ACCOUNT}:user/bob`, Path: '/', CreateDate: new Date('2026-01-01T00:00:00Z') };
+    const read = toCloudTrailRecord(callEvent({ operation: 'GetUser', input: { UserName: 'bob' }, output: { User: user } }), ACCOUNT);
+    assert.equal(read.readOnly, true);
+    assert.equal(read.responseElements, null);
+    const written = toCloudTrailRecord(callEvent({ operation: 'CreateUser', input: { UserName: 'bob' }, output: { User: user } }), ACCOUNT);
+    assert.equal(written.readOnly, false);
+    assert.equal((written.responseElements as { user: { userName: string } }).user.userName, 'bob');
+  });
+
   it('readOnly follows the operation name: Get/List/Describe/Lookup read, the rest write', () => {
     assert.deepEqual(
       ['GetUser', 'ListRoles', 'DescribeTrails', 'LookupEvents', 'CreateUser', 'PutRolePolicy', 'Encrypt'].map(isReadOnly),
