@@ -1,26 +1,34 @@
-// What CloudTrail recording costs a call: signed sts:GetCallerIdentity, 50 connections,
-// on two real `bulwark start` processes (SQLite store), one recording and one not.
+// What CloudTrail recording costs a call, on two real `bulwark start` processes (SQLite
+// store), one recording and one not, under two workloads:
+//   - signed sts:GetCallerIdentity, 50 connections: the cheapest call, so recording's
+//     share of it is the largest;
+//   - the mixed IAM workload (70% GetUser, 20% ListUsers, 10% CreateUser, each signed
+//     afresh), 20 connections: reads and document-store writes beside the event log's.
 // The machine is shared, so the two are measured in interleaved rounds (off, on, on,
 // off, ...) and each figure is the median of the rounds' ratios: a neighbour's burst
 // then skews one round, not the figure.
 //   recording overhead      rps(off) / rps(on) - 1                          target <= 15 %
 //   recording CPU overhead  server CPU time per call (all threads), on / off - 1: the
 //                           cost itself, less swayed by what else the machine runs  target <= 15 %
-//   recorded throughput     rps with recording                              target >= 5,000 req/s
+//   recorded throughput     GetCallerIdentity rps with recording            target >= 5,000 req/s
 // BENCH_ROUNDS (default 10) and BENCH_ROUND_MS (default 2000) size the run;
 // BENCH_NODE_FLAGS (e.g. --cpu-prof) goes to both servers' node.
 import { readFileSync } from 'node:fs';
 import type { Benchmark, BenchResult } from './run.ts';
-import { load, percentile, startRootKeyServer, type RootKeyServer } from './support.ts';
+import { load, mixedIamWorkload, percentile, ROOT_KEY, startRootKeyServer, type RootKeyServer } from './support.ts';
 
-const CONNECTIONS = 50;
+const CALLER_IDENTITY_CONNECTIONS = 50;
+const MIXED_CONNECTIONS = 20;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
 const ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? 2_000);
 /** /proc/PID/stat counts CPU time in clock ticks: 100 a second on Linux. */
 const TICKS_PER_SECOND = 100;
 const WARMUP_MS = 1_500;
 
-const startServer = (recording: boolean) => startRootKeyServer(CONNECTIONS, ['--cloudtrail-recording', recording ? 'on' : 'off']);
+const startServer = (recording: boolean) => startRootKeyServer(CALLER_IDENTITY_CONNECTIONS, ['--cloudtrail-recording', recording ? 'on' : 'off']);
+
+/** One workload on one server: runs it for a while; resolves to the calls made and their latencies, if kept. */
+type Workload = (durationMs: number) => Promise<{ calls: number; seconds: number; latencies?: number[] }>;
 
 interface Measurement {
   rps: number;
@@ -29,12 +37,24 @@ interface Measurement {
   latencies: number[];
 }
 
-async function measure(server: RootKeyServer, durationMs: number): Promise<Measurement> {
+async function measure(server: RootKeyServer, workload: Workload, durationMs: number): Promise<Measurement> {
   const cpuBefore = cpuSeconds(server.bulwark.child.pid!);
-  const { latencies, failures, seconds } = await load(server.agent, server.bulwark.port, server.getCallerIdentity, CONNECTIONS, durationMs);
+  const { calls, seconds, latencies = [] } = await workload(durationMs);
   const cpu = cpuSeconds(server.bulwark.child.pid!) - cpuBefore;
-  if (failures > 0) throw new Error(`${failures} requests failed`);
-  return { rps: latencies.length / seconds, cpuPerCall: (cpu / latencies.length) * 1e6, latencies };
+  return { rps: calls / seconds, cpuPerCall: (cpu / calls) * 1e6, latencies };
+}
+
+function callerIdentity(server: RootKeyServer): Workload {
+  return async (durationMs) => {
+    const { latencies, failures, seconds } = await load(server.agent, server.bulwark.port, server.getCallerIdentity, CALLER_IDENTITY_CONNECTIONS, durationMs);
+    if (failures > 0) throw new Error(`${failures} requests failed`);
+    return { calls: latencies.length, seconds, latencies };
+  };
+}
+
+async function mixedIam(server: RootKeyServer): Promise<Workload> {
+  const workload = await mixedIamWorkload(server.agent, [server.bulwark.port], ROOT_KEY, 'recording');
+  return (durationMs) => workload.run(MIXED_CONNECTIONS, durationMs);
 }
 
 /** The process's CPU time so far (utime + stime, fields 14 and 15 of /proc/PID/stat). */
@@ -50,6 +70,48 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
+interface Comparison {
+  /** Medians over the rounds, in %. */
+  overhead: number;
+  cpuOverhead: number;
+  recordedRps: number;
+  /** Every recorded call's latency, sorted (when the workload keeps them). */
+  recordedLatencies: number[];
+}
+
+/** Runs the workload on both servers in interleaved rounds. */
+async function compare(name: string, off: Workload, on: Workload, servers: { off: RootKeyServer; on: RootKeyServer }): Promise<Comparison> {
+  await measure(servers.off, off, WARMUP_MS);
+  await measure(servers.on, on, WARMUP_MS);
+  const overheads: number[] = [];
+  const cpuOverheads: number[] = [];
+  const recordedRps: number[] = [];
+  const recordedLatencies: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    // ABBA order: neither side always runs first (after the other's load).
+    const withoutFirst = round % 2 === 0;
+    const first = withoutFirst ? await measure(servers.off, off, ROUND_MS) : await measure(servers.on, on, ROUND_MS);
+    const second = withoutFirst ? await measure(servers.on, on, ROUND_MS) : await measure(servers.off, off, ROUND_MS);
+    const [without, withRecording] = withoutFirst ? [first, second] : [second, first];
+    overheads.push((without.rps / withRecording.rps - 1) * 100);
+    cpuOverheads.push((withRecording.cpuPerCall / without.cpuPerCall - 1) * 100);
+    recordedRps.push(withRecording.rps);
+    recordedLatencies.push(...withRecording.latencies);
+    console.error(
+      `cloudtrail: ${name}: round ${round + 1}: without recording ${without.rps.toFixed(0)} req/s (${without.cpuPerCall.toFixed(0)} µs CPU a call), ` +
+        `with ${withRecording.rps.toFixed(0)} req/s (${withRecording.cpuPerCall.toFixed(0)} µs): ` +
+        `${overheads[round].toFixed(1)} % throughput, ${cpuOverheads[round].toFixed(1)} % CPU`,
+    );
+  }
+  const comparison = { overhead: median(overheads), cpuOverhead: median(cpuOverheads), recordedRps: median(recordedRps), recordedLatencies: recordedLatencies.sort((a, b) => a - b) };
+  console.error(
+    `cloudtrail: ${name}: over ${ROUNDS} rounds, recording costs ${comparison.overhead.toFixed(1)} % throughput, ${comparison.cpuOverhead.toFixed(1)} % CPU a call (medians)`,
+  );
+  return comparison;
+}
+
+const tenths = (value: number) => Math.round(value * 10) / 10;
+
 async function run(): Promise<BenchResult[]> {
   const off = await startServer(false);
   const on = await startServer(true).catch(async (error) => {
@@ -57,38 +119,17 @@ async function run(): Promise<BenchResult[]> {
     throw error;
   });
   try {
-    await measure(off, WARMUP_MS);
-    await measure(on, WARMUP_MS);
-    const overheads: number[] = [];
-    const cpuOverheads: number[] = [];
-    const recordedRps: number[] = [];
-    const recordedLatencies: number[] = [];
-    for (let round = 0; round < ROUNDS; round++) {
-      // ABBA order: neither side always runs first (after the other's load).
-      const order = round % 2 === 0 ? [off, on] : [on, off];
-      const [first, second] = [await measure(order[0], ROUND_MS), await measure(order[1], ROUND_MS)];
-      const [without, withRecording] = order[0] === off ? [first, second] : [second, first];
-      overheads.push((without.rps / withRecording.rps - 1) * 100);
-      cpuOverheads.push((withRecording.cpuPerCall / without.cpuPerCall - 1) * 100);
-      recordedRps.push(withRecording.rps);
-      recordedLatencies.push(...withRecording.latencies);
-      console.error(
-        `cloudtrail: round ${round + 1}: without recording ${without.rps.toFixed(0)} req/s (${without.cpuPerCall.toFixed(0)} µs CPU a call), ` +
-          `with ${withRecording.rps.toFixed(0)} req/s (${withRecording.cpuPerCall.toFixed(0)} µs): ` +
-          `${overheads[round].toFixed(1)} % throughput, ${cpuOverheads[round].toFixed(1)} % CPU`,
-      );
-    }
-    recordedLatencies.sort((a, b) => a - b);
-    const overhead = median(overheads);
-    const cpuOverhead = median(cpuOverheads);
-    console.error(
-      `cloudtrail: over ${ROUNDS} rounds, recording costs ${overhead.toFixed(1)} % throughput, ${cpuOverhead.toFixed(1)} % CPU a call ` +
-        `(medians); recorded p50 ${percentile(recordedLatencies, 0.5).toFixed(2)} ms, p99 ${percentile(recordedLatencies, 0.99).toFixed(2)} ms`,
-    );
+    const servers = { off, on };
+    const identity = await compare('GetCallerIdentity', callerIdentity(off), callerIdentity(on), servers);
+    const latencies = identity.recordedLatencies;
+    console.error(`cloudtrail: GetCallerIdentity recorded p50 ${percentile(latencies, 0.5).toFixed(2)} ms, p99 ${percentile(latencies, 0.99).toFixed(2)} ms`);
+    const mixed = await compare('mixed IAM', await mixedIam(off), await mixedIam(on), servers);
     return [
-      { bench: 'cloudtrail.recording_overhead', value: Math.round(overhead * 10) / 10, unit: '%', target: 15 },
-      { bench: 'cloudtrail.recording_cpu_overhead', value: Math.round(cpuOverhead * 10) / 10, unit: '%', target: 15 },
-      { bench: 'cloudtrail.recorded_throughput', value: Math.round(median(recordedRps)), unit: 'req/s', target: 5000 },
+      { bench: 'cloudtrail.recording_overhead', value: tenths(identity.overhead), unit: '%', target: 15 },
+      { bench: 'cloudtrail.recording_cpu_overhead', value: tenths(identity.cpuOverhead), unit: '%', target: 15 },
+      { bench: 'cloudtrail.recorded_throughput', value: Math.round(identity.recordedRps), unit: 'req/s', target: 5000 },
+      { bench: 'cloudtrail.recording_overhead.mixed_iam', value: tenths(mixed.overhead), unit: '%', target: 15 },
+      { bench: 'cloudtrail.recording_cpu_overhead.mixed_iam', value: tenths(mixed.cpuOverhead), unit: '%', target: 15 },
     ];
   } finally {
     await Promise.all([off.stop(), on.stop()]);

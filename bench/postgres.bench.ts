@@ -10,50 +10,26 @@ import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Benchmark, BenchResult } from './run.ts';
-import { send, signedQuery, startBulwark, type BulwarkProcess, type Credentials } from './support.ts';
+import { mixedIamWorkload, signedQuery, startBulwark, type BulwarkProcess, type Credentials } from './support.ts';
 
 const CONNECTIONS = 20;
 const DURATION_MS = 5_000;
-const USERS = 100;
 // Bulwark did not issue this key: permissive mode takes it as the default account's root.
 const ROOT: Credentials = { accessKeyId: 'AKIABENCHMIXED000001', secretAccessKey: 'unused-unused-unused-unused-unused-unuse' };
 const root = new URL('../', import.meta.url).pathname;
 
-const query = (params: Record<string, string>) => new URLSearchParams({ Version: '2010-05-08', ...params }).toString();
-
 /** Runs the workload against the nodes (round robin); returns completed calls per second. */
 async function mixedWorkload(nodes: BulwarkProcess[], label: string): Promise<number> {
   const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
-  let created = 0;
-  let calls = 0;
-  let failures = 0;
-  const call = async (node: BulwarkProcess, body: string) => {
-    const status = await send(agent, node.port, await signedQuery(node.port, 'iam', ROOT, body));
-    if (status !== 200) failures++;
-  };
   try {
-    for (let i = 0; i < USERS; i++) await call(nodes[i % nodes.length], query({ Action: 'CreateUser', UserName: `${label}-user-${i}` }));
-    const deadline = performance.now() + DURATION_MS;
-    const started = performance.now();
-    let turn = 0;
-    await Promise.all(
-      Array.from({ length: CONNECTIONS }, async () => {
-        while (performance.now() < deadline) {
-          const node = nodes[turn++ % nodes.length];
-          const dice = Math.random();
-          const body =
-            dice < 0.7
-              ? query({ Action: 'GetUser', UserName: `${label}-user-${Math.floor(Math.random() * USERS)}` })
-              : dice < 0.9
-                ? query({ Action: 'ListUsers', MaxItems: '20' })
-                : query({ Action: 'CreateUser', UserName: `${label}-new-${created++}` });
-          await call(node, body);
-          calls++;
-        }
-      }),
+    const workload = await mixedIamWorkload(
+      agent,
+      nodes.map((n) => n.port),
+      ROOT,
+      label,
     );
-    if (failures > 0) throw new Error(`${failures} calls failed on ${label}`);
-    return calls / ((performance.now() - started) / 1000);
+    const { calls, seconds } = await workload.run(CONNECTIONS, DURATION_MS);
+    return calls / seconds;
   } finally {
     agent.destroy();
   }
@@ -61,7 +37,7 @@ async function mixedWorkload(nodes: BulwarkProcess[], label: string): Promise<nu
 
 async function withNodes<T>(storeUrl: string, count: number, work: (nodes: BulwarkProcess[]) => Promise<T>): Promise<T> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bulwark-bench-'));
-  const probe = (port: number) => signedQuery(port, 'iam', ROOT, query({ Action: 'ListUsers', MaxItems: '1' }));
+  const probe = (port: number) => signedQuery(port, 'iam', ROOT, 'Action=ListUsers&MaxItems=1&Version=2010-05-08');
   const nodes: BulwarkProcess[] = [];
   try {
     for (let i = 0; i < count; i++) nodes.push(await startBulwark(storeUrl || `sqlite:${join(dataDir, 'bulwark.db')}`, dataDir, probe, ['--log-level', 'warn']));

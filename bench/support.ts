@@ -98,6 +98,62 @@ export async function load(agent: Agent, port: number, signed: SignedRequest, co
   return { latencies, failures, seconds: (performance.now() - started) / 1000 };
 }
 
+/** The mixed IAM workload's users: GetUser asks for one of these at random. */
+const MIXED_USERS = 100;
+/** Users its writes create before they start deleting the oldest (IAM's quota is 5,000 an account). */
+const MIXED_CREATED_USERS = 1_000;
+const iamQuery = (params: Record<string, string>) => new URLSearchParams({ Version: '2010-05-08', ...params }).toString();
+
+export interface MixedIamWorkload {
+  /** Runs `connections` loops for `durationMs`; resolves to the calls completed and the seconds taken. */
+  run(connections: number, durationMs: number): Promise<{ calls: number; seconds: number }>;
+}
+
+/**
+ * A mixed IAM read/write workload: 70% GetUser, 20% ListUsers (20 a page), 10%
+ * CreateUser (DeleteUser of its oldest instead while it holds MIXED_CREATED_USERS),
+ * each call signed afresh and sent to the ports in turn. Creates its MIXED_USERS users
+ * first; `label` keeps its user names apart from other runs'.
+ */
+export async function mixedIamWorkload(agent: Agent, ports: readonly number[], credentials: Credentials, label: string): Promise<MixedIamWorkload> {
+  let created = 0;
+  let deleted = 0;
+  let turn = 0;
+  const write = (): Record<string, string> =>
+    created - deleted < MIXED_CREATED_USERS
+      ? { Action: 'CreateUser', UserName: `${label}-new-${created++}` }
+      : { Action: 'DeleteUser', UserName: `${label}-new-${deleted++}` };
+  const call = async (params: Record<string, string>) => {
+    const port = ports[turn++ % ports.length];
+    const status = await send(agent, port, await signedQuery(port, 'iam', credentials, iamQuery(params)));
+    if (status !== 200) throw new Error(`${params.Action} answered ${status} on ${label}`);
+  };
+  for (let i = 0; i < MIXED_USERS; i++) await call({ Action: 'CreateUser', UserName: `${label}-user-${i}` });
+  return {
+    async run(connections, durationMs) {
+      let calls = 0;
+      const started = performance.now();
+      const deadline = started + durationMs;
+      await Promise.all(
+        Array.from({ length: connections }, async () => {
+          while (performance.now() < deadline) {
+            const dice = Math.random();
+            await call(
+              dice < 0.7
+                ? { Action: 'GetUser', UserName: `${label}-user-${Math.floor(Math.random() * MIXED_USERS)}` }
+                : dice < 0.9
+                  ? { Action: 'ListUsers', MaxItems: '20' }
+                  : write(),
+            );
+            calls++;
+          }
+        }),
+      );
+      return { calls, seconds: (performance.now() - started) / 1000 };
+    },
+  };
+}
+
 export interface BulwarkProcess {
   child: ChildProcess;
   port: number;

@@ -1,14 +1,16 @@
 // The event log in PostgreSQL (see event-log.ts): the same two tables as SQLite's, in
 // the store's schema. A batch is one transaction of INSERTs (events, resources, outbox
-// documents) that take the batch as arrays (unnest), so a commit costs one round trip
-// per table. Deleting old events is two DELETEs in one transaction: they run in the
-// database server, so the event loop only waits for the answer.
+// documents: here the outbox is documents, see documentOutbox in event-log.ts) that
+// take the batch as arrays (unnest), so a commit costs one round trip per table.
+// Deleting old events is two DELETEs in one transaction: they run in the database
+// server, so the event loop only waits for the answer.
 import type pg from 'pg';
 import { checkName } from './keys.ts';
 import {
   ATTRIBUTE_COLUMNS,
   checkDeleteTime,
   eventOfRow,
+  OUTBOX_COLLECTION,
   RESOURCE_KINDS,
   resourceRows,
   toPage,
@@ -65,7 +67,8 @@ interface EventRow extends EventRowColumns {
   record: string;
 }
 
-export class PostgresEventLog implements EventLog {
+/** The log's tables; its outbox is the store's documents (postgres.ts adds documentOutbox). */
+export class PostgresEventLog implements Omit<EventLog, 'outbox' | 'clearOutbox'> {
   readonly #pool: pg.Pool;
   readonly #schema: string;
 
@@ -80,7 +83,7 @@ export class PostgresEventLog implements EventLog {
     const s = this.#schema;
     const columns = (pick: (e: LoggedEvent) => string | number | null) => events.map(pick);
     const resources = events.flatMap((e) => resourceRows(e).map(([kind, value]) => [e.account, e.region, kind, value, e.time, e.id] as const));
-    const outbox = events.flatMap((e) => (e.outbox ? [[checkName('collection', e.outbox.collection), checkName('key', e.outbox.key), e.record]] : []));
+    const outbox = events.flatMap((e) => (e.outboxKey !== undefined ? [[OUTBOX_COLLECTION, checkName('key', e.outboxKey), e.record]] : []));
     await this.#transaction(async (client) => {
       await client.query(
         `INSERT INTO ${s}.cloudtrail_events (account, region, time, id, event_name, event_source, username, access_key_id, read_only, resources, record)

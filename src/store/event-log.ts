@@ -3,8 +3,11 @@
 // batch is appended in one transaction (one INSERT per event and per resource, no
 // version counter), never changed, and read back newest first by account, region,
 // one lookup attribute and a time range through real SQL indexes. An event may also
-// name an outbox document: its record is put there in the batch's transaction, so a
-// consumer (trail delivery) gets exactly the events the log got, crash or not.
+// go to the log's outbox: its record is put there in the batch's transaction, so a
+// consumer (trail delivery) gets exactly the events the log got, crash or not, and
+// clears what it has handled. Where the log shares its database with the documents
+// (memory, SQLite in memory, PostgreSQL) the outbox is a document collection; an
+// SQLite file keeps log and outbox in a file of their own (event-log-sqlite-file.ts).
 //
 // Order: newest first, ties (same millisecond) by id, descending. A page's `next` is
 // the last event's (time, id): pass it as `before` for the page after.
@@ -40,9 +43,18 @@ export interface LoggedEvent {
   resources: { type?: string; name: string }[];
   /** The whole record, as JSON text (serialized once by the writer, given back as is). */
   record: string;
-  /** Also put the record as this document, in the append's transaction (never read back from the log). */
-  outbox?: { collection: string; key: string };
+  /** Also put the record in the outbox under this key, in the append's transaction (never read back from the log). */
+  outboxKey?: string;
 }
+
+/** An outbox entry: the key it was appended with, and the record, parsed. */
+export interface OutboxEntry {
+  key: string;
+  record: unknown;
+}
+
+/** The outbox's collection where it is documents (the name it had when CloudTrail wrote it there itself). */
+export const OUTBOX_COLLECTION = 'cloudtrail.outbox';
 
 export interface EventLogCursor {
   time: number;
@@ -69,13 +81,17 @@ export interface EventLogPage {
 }
 
 export interface EventLog {
-  /** Appends the events, and writes their outbox documents, in one transaction: all or none. */
+  /** Appends the events, and puts their outbox entries, in one transaction: all or none. */
   append(events: readonly LoggedEvent[]): Promise<void>;
+  /** The first `limit` outbox entries, in key order. */
+  outbox(limit: number): Promise<OutboxEntry[]>;
+  /** Removes these outbox entries (handled); keys not there are ignored. */
+  clearOutbox(keys: readonly string[]): Promise<void>;
   /** A page of matching events, newest first. */
   query(query: EventLogQuery): Promise<EventLogPage>;
   /**
    * Deletes the events older than `timeMs` (epoch ms), with whatever indexes them;
-   * resolves to how many. Outbox documents are documents, and stay.
+   * resolves to how many. The outbox keeps its entries until they are cleared.
    */
   deleteBefore(timeMs: number): Promise<number>;
 }
@@ -207,7 +223,7 @@ export class MemoryEventLog implements SyncEventLog {
   #events: LoggedEvent[] = [];
 
   append(events: readonly LoggedEvent[]): void {
-    this.#events.push(...events.map(({ outbox: _written, ...e }) => structuredClone(e)));
+    this.#events.push(...events.map(({ outboxKey: _put, ...e }) => structuredClone(e)));
   }
 
   query(query: EventLogQuery): EventLogPage {
@@ -249,10 +265,23 @@ export interface SyncEventLog {
  * record's JSON text is the document's), then the events.
  */
 export function writeBatch(engine: Pick<SyncEngine, 'write' | 'nextVersion'>, log: SyncEventLog, events: readonly LoggedEvent[]): void {
-  for (const { outbox, record } of events) {
-    if (outbox) engine.write(checkName('collection', outbox.collection), checkName('key', outbox.key), record, engine.nextVersion());
+  for (const { outboxKey, record } of events) {
+    if (outboxKey !== undefined) engine.write(OUTBOX_COLLECTION, checkName('key', outboxKey), record, engine.nextVersion());
   }
   log.append(events);
+}
+
+/** The outbox of a log whose outbox is documents of `store` (OUTBOX_COLLECTION). */
+export function documentOutbox(store: Store): Pick<EventLog, 'outbox' | 'clearOutbox'> {
+  return {
+    outbox: async (limit) => (await store.list(OUTBOX_COLLECTION, { limit })).items.map(({ key, value }) => ({ key, record: value })),
+    clearOutbox: (keys) =>
+      keys.length === 0
+        ? Promise.resolve()
+        : store.transaction(async (tx) => {
+            for (const key of keys) await tx.delete(OUTBOX_COLLECTION, key);
+          }),
+  };
 }
 
 /**
@@ -264,6 +293,7 @@ export function writeBatch(engine: Pick<SyncEngine, 'write' | 'nextVersion'>, lo
 export function serializedEventLog(store: Store, engine: SyncEngine, log: SyncEventLog): EventLog {
   return {
     append: (events) => (events.length === 0 ? Promise.resolve() : store.transaction(async () => writeBatch(engine, log, events))),
+    ...documentOutbox(store),
     query: async (query) => {
       checkQuery(query);
       return store.transaction(async () => log.query(query));

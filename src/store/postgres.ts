@@ -15,7 +15,7 @@ import { StoreClosedError, TransactionError } from './errors.ts';
 import { checkLimit, checkName, checkVersion, compareKeys, encodeValue, prefixUpperBound } from './keys.ts';
 import { ChangeFeed, changeChannel, checkTopic } from './postgres-changes.ts';
 import { migrate, parseStoreUrl, quoteIdentifier } from './postgres-schema.ts';
-import { checkQuery, type EventLog } from './event-log.ts';
+import { checkQuery, documentOutbox, type EventLog } from './event-log.ts';
 import { PostgresEventLog, postgresEventLogWipe } from './event-log-postgres.ts';
 import { ForwardingDocuments } from './forwarding.ts';
 import type { Documents, Entry, ListOptions, Page, Store, Transaction } from './store.ts';
@@ -171,6 +171,7 @@ class PostgresStore extends ForwardingDocuments implements Store {
     // Appends only insert new rows, so they need no serializable retry; track them for close().
     this.#eventLog = {
       append: (batch) => this.#track('eventLog.append', () => events.append(batch)),
+      ...documentOutbox(this),
       query: async (query) => {
         checkQuery(query);
         return this.#track('eventLog.query', () => events.query(query));

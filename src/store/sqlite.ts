@@ -3,8 +3,8 @@
 // is on disk before its promise resolves and survives a crash or power loss.
 // Transactions start with BEGIN IMMEDIATE, taking the write lock up front, so another
 // process on the same file waits (busy timeout) instead of failing mid-transaction.
-// CloudTrail's event log has a connection of its own, whose commits skip the fsync
-// (event-log-sqlite-connection.ts says why and what that keeps).
+// CloudTrail's event log has a file and a connection of its own, whose commits skip
+// the fsync (event-log-sqlite-file.ts says why and what that keeps).
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
@@ -12,7 +12,7 @@ import { SchemaVersionError } from './errors.ts';
 import { SerializedStore, type KeyRange, type Row, type SyncEngine } from './serialized.ts';
 import type { Store } from './store.ts';
 import { serializedEventLog, type EventLog } from './event-log.ts';
-import { SqliteConnectionEventLog } from './event-log-sqlite-connection.ts';
+import { eventsFilePath, moveEventsOutOfStoreFile, SqliteFileEventLog } from './event-log-sqlite-file.ts';
 import { SQLITE_EVENT_LOG_MIGRATION, SQLITE_EVENT_LOG_WIPE, SQLITE_EVENT_LOG_POSTINGS_MIGRATION, SqliteEventLog } from './event-log-sqlite.ts';
 
 const BUSY_TIMEOUT_MS = 5000;
@@ -47,19 +47,30 @@ export function openSqliteStore(path: string): Store {
   return Object.assign(store, { eventLog: () => eventLog });
 }
 
-/** A store on a file: the event log on a second connection of its own. */
+/** A store on a file: the event log in a file of its own (PATH-events). */
 class SqliteFileStore extends SerializedStore {
-  readonly #eventLog: SqliteConnectionEventLog;
+  readonly #eventLog: SqliteFileEventLog;
 
   constructor(engine: SqliteEngine, path: string) {
     super(engine);
-    // This store's connection migrated the file when it opened.
-    const open = () => new SqliteEngine(path, { synchronous: 'NORMAL', autoCheckpoint: false, busyTimeoutMs: 0, migrate: false });
-    this.#eventLog = new SqliteConnectionEventLog(path, open);
+    const eventsPath = eventsFilePath(path);
+    this.#eventLog = new SqliteFileEventLog(eventsPath);
+    try {
+      engine.moveEventsOut(eventsPath, this.#eventLog);
+    } catch (error) {
+      engine.close();
+      void this.#eventLog.close();
+      throw error;
+    }
   }
 
   eventLog(): EventLog {
     return this.#eventLog;
+  }
+
+  override async wipe(): Promise<void> {
+    await super.wipe();
+    await this.#eventLog.wipe();
   }
 
   override async close(): Promise<void> {
@@ -68,30 +79,18 @@ class SqliteFileStore extends SerializedStore {
   }
 }
 
-export interface SqliteEngineOptions {
-  /** FULL (the default): a commit is on disk before it returns. NORMAL: see event-log-sqlite-connection.ts. */
-  synchronous?: 'FULL' | 'NORMAL';
-  /** False: commits never copy the WAL into the database file (a WalCheckpointer does). */
-  autoCheckpoint?: boolean;
-  /** How long a write waits for another connection's lock before SQLITE_BUSY (default 5 s). */
-  busyTimeoutMs?: number;
-  /** False: the schema is known to be current (default: bring it up to date). */
-  migrate?: boolean;
-}
-
 class SqliteEngine implements SyncEngine {
   readonly #db: DatabaseSync;
   readonly #statements = new Map<string, StatementSync>();
-  /** CloudTrail's event log on this connection (it shares the connection's transactions). */
+  /** CloudTrail's event log on this connection, for a database in memory (it shares the connection's transactions). */
   readonly events: SqliteEventLog;
 
-  constructor(path: string, options: SqliteEngineOptions = {}) {
-    const { synchronous = 'FULL', autoCheckpoint = true, busyTimeoutMs = BUSY_TIMEOUT_MS } = options;
+  constructor(path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.#db = new DatabaseSync(path, { timeout: busyTimeoutMs });
+    this.#db = new DatabaseSync(path, { timeout: BUSY_TIMEOUT_MS });
     try {
-      this.#db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${synchronous};${autoCheckpoint ? '' : ' PRAGMA wal_autocheckpoint = 0;'}`);
-      if (options.migrate ?? true) migrate(this.#db);
+      this.#db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;');
+      migrate(this.#db);
       this.events = new SqliteEventLog(this.#db);
     } catch (error) {
       this.#db.close();
@@ -152,6 +151,11 @@ class SqliteEngine implements SyncEngine {
   close(): void {
     this.#statements.clear();
     this.#db.close();
+  }
+
+  /** Moves events this file still holds (from before the events file) out to it. */
+  moveEventsOut(eventsPath: string, eventLog: SqliteFileEventLog): void {
+    moveEventsOutOfStoreFile(this.#db, eventsPath, eventLog);
   }
 
   /** Prepared once per SQL text; the few shapes of range query are each their own text. */

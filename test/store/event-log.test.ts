@@ -11,7 +11,8 @@ import type { EventLog, EventLogQuery, LoggedEvent } from '../../src/store/event
 import { openMemoryStore } from '../../src/store/memory.ts';
 import { openPostgresStore } from '../../src/store/postgres.ts';
 import { openSqliteStore, SCHEMA_VERSION } from '../../src/store/sqlite.ts';
-import { SQLITE_EVENT_LOG_MIGRATION } from '../../src/store/event-log-sqlite.ts';
+import { SQLITE_EVENT_LOG_MIGRATION, SQLITE_EVENTS_FILE_SCHEMA, SqliteEventLog } from '../../src/store/event-log-sqlite.ts';
+import { eventsFilePath } from '../../src/store/event-log-sqlite-file.ts';
 import type { Store } from '../../src/store/store.ts';
 import { dropCreatedSchemas, freshSchemaUrl, SKIP_REASON } from './postgres-database.ts';
 
@@ -174,18 +175,28 @@ function runEventLogConformance(name: string, openFresh: () => Promise<Store>): 
       }
     });
 
-    it('writes the outbox documents of an append with it, and gives the events back without them', async () => {
-      const delivered = event(1, { record: JSON.stringify({ eventID: 'a' }), outbox: { collection: 't.outbox', key: 'k/1' } });
+    it('puts the outbox entries of an append with it, and gives the events back without them', async () => {
+      const delivered = event(1, { record: JSON.stringify({ eventID: 'a' }), outboxKey: 'k/1' });
       await log.append([delivered, event(2)]);
-      assert.deepEqual(await store.get('t.outbox', 'k/1'), { eventID: 'a' });
-      assert.equal(await store.count('t.outbox'), 1);
-      const { outbox: _written, ...withoutOutbox } = delivered;
+      assert.deepEqual(await log.outbox(10), [{ key: 'k/1', record: { eventID: 'a' } }]);
+      const { outboxKey: _put, ...withoutOutbox } = delivered;
       assert.deepEqual((await query()).events[1], withoutOutbox);
     });
 
-    it('an append whose outbox document cannot be written leaves nothing behind', async () => {
-      await assert.rejects(log.append([event(1), event(2, { outbox: { collection: 't.outbox', key: '' } })]));
+    it('gives the outbox in key order, a page at a time, until its entries are cleared', async () => {
+      await log.append([event(3, { outboxKey: 'k/3' }), event(1, { outboxKey: 'k/1' })]);
+      await log.append([event(2, { outboxKey: 'k/2' })]);
+      assert.deepEqual((await log.outbox(2)).map((e) => e.key), ['k/1', 'k/2']);
+      await log.clearOutbox(['k/1', 'k/2', 'k/absent']);
+      assert.deepEqual(await log.outbox(10), [{ key: 'k/3', record: { n: 3 } }]);
+      await log.clearOutbox([]);
+      assert.equal((await log.outbox(10)).length, 1);
+    });
+
+    it('an append whose outbox entry cannot be put leaves nothing behind', async () => {
+      await assert.rejects(log.append([event(1, { outboxKey: 'k/1' }), event(2, { outboxKey: '' })]));
       assert.deepEqual(await ids(), []);
+      assert.deepEqual(await log.outbox(10), []);
     });
 
     it('deleteBefore deletes the events older than the time, in every account and region, and keeps the rest findable by every attribute', async () => {
@@ -214,10 +225,10 @@ function runEventLogConformance(name: string, openFresh: () => Promise<Store>): 
       assert.equal((await ids({ limit: 1000 }))[0], 'event-0300', 'appends go on after a delete');
     });
 
-    it('deleteBefore leaves the outbox documents alone', async () => {
-      await log.append([event(1, { record: '{"eventID":"a"}', outbox: { collection: 't.outbox', key: 'k/1' } }), event(2)]);
+    it('deleteBefore leaves the outbox alone', async () => {
+      await log.append([event(1, { record: '{"eventID":"a"}', outboxKey: 'k/1' }), event(2)]);
       assert.equal(await log.deleteBefore(T0 + 1500), 1);
-      assert.deepEqual(await store.get('t.outbox', 'k/1'), { eventID: 'a' });
+      assert.deepEqual(await log.outbox(10), [{ key: 'k/1', record: { eventID: 'a' } }]);
     });
 
     it('deleteBefore rejects a time that is not an integer', async () => {
@@ -225,10 +236,11 @@ function runEventLogConformance(name: string, openFresh: () => Promise<Store>): 
       await assert.rejects(log.deleteBefore(1.5), RangeError);
     });
 
-    it('wipe empties the log', async () => {
-      await log.append([event(1)]);
+    it('wipe empties the log and its outbox', async () => {
+      await log.append([event(1, { outboxKey: 'k/1' })]);
       await store.wipe();
       assert.deepEqual(await ids(), []);
+      assert.deepEqual(await log.outbox(10), []);
     });
 
     it('rejects a limit that is not a positive integer', async () => {
@@ -240,6 +252,7 @@ function runEventLogConformance(name: string, openFresh: () => Promise<Store>): 
       await assert.rejects(log.append([event(1)]), StoreClosedError);
       await assert.rejects(query(), StoreClosedError);
       await assert.rejects(log.deleteBefore(T0), StoreClosedError);
+      await assert.rejects(log.outbox(1), StoreClosedError);
       store = await openFresh(); // for afterEach
     });
   });
@@ -278,7 +291,7 @@ describe('sqlite event log on disk', () => {
       assert.equal(await log.deleteBefore(T0 + 4990 * 1000), 4990);
       clearInterval(counting);
       assert.ok(turns > 1, `the event loop ran during the delete (${turns} turns)`);
-      const db = new DatabaseSync(path, { readOnly: true });
+      const db = new DatabaseSync(eventsFilePath(path), { readOnly: true });
       const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
       assert.equal(count('SELECT count(*) AS n FROM cloudtrail_events'), 10);
       assert.equal(count(`SELECT count(*) AS n FROM cloudtrail_event_postings WHERE max_time < ${T0 + 4990 * 1000}`), 0, 'no posting of deleted events only');
@@ -295,24 +308,112 @@ describe('sqlite event log on disk', () => {
     }
   });
 
-  it('an append while a documents transaction holds the write lock across an await waits its turn, without blocking the thread', async () => {
+  it('keeps events and outbox in a file of their own beside the store file', async () => {
+    const path = join(directory, `${++files}.db`);
+    const store = openSqliteStore(path);
+    try {
+      await store.eventLog!().append([event(1, { outboxKey: 'k/1' })]);
+    } finally {
+      await store.close();
+    }
+    const count = (file: string, sql: string) => {
+      const db = new DatabaseSync(file, { readOnly: true });
+      try {
+        return (db.prepare(sql).get() as { n: number }).n;
+      } finally {
+        db.close();
+      }
+    };
+    assert.equal(count(eventsFilePath(path), 'SELECT count(*) AS n FROM cloudtrail_events'), 1);
+    assert.equal(count(eventsFilePath(path), 'SELECT count(*) AS n FROM event_outbox'), 1);
+    assert.equal(count(path, 'SELECT count(*) AS n FROM cloudtrail_events'), 0);
+    assert.equal(count(path, 'SELECT count(*) AS n FROM documents'), 0);
+  });
+
+  it('an append is not held up by a documents transaction holding the store file\'s write lock across an await', async () => {
     const store = openSqliteStore(join(directory, `${++files}.db`));
     try {
-      let appended = false;
-      let append: Promise<unknown> | undefined;
       await store.transaction(async (tx) => {
-        await tx.put('t.things', 'a', 1); // the write lock is taken
-        append = store.eventLog!().append([event(1)]).then(() => (appended = true));
-        await new Promise((resolve) => setTimeout(resolve, 50)); // the event loop runs: the append tries meanwhile
-        assert.equal(appended, false, 'the append waited for the lock');
+        await tx.put('t.things', 'a', 1); // the store file's write lock is taken
+        await store.eventLog!().append([event(1)]);
         await tx.put('t.things', 'b', 2);
       });
-      await append;
       assert.deepEqual(await store.get('t.things', 'b'), 2);
       assert.equal((await store.eventLog!().query({ account: ACCOUNT, region: 'us-east-1', start: 0, end: T0 * 2, limit: 10 })).events.length, 1);
     } finally {
       await store.close();
     }
+  });
+
+  it('an append while another connection holds the events file\'s write lock waits its turn, without blocking the thread', async () => {
+    const path = join(directory, `${++files}.db`);
+    const store = openSqliteStore(path);
+    const other = new DatabaseSync(eventsFilePath(path));
+    try {
+      await store.eventLog!().append([event(1)]); // creates the events file
+      other.exec('BEGIN IMMEDIATE');
+      let appended = false;
+      const append = store.eventLog!().append([event(2)]).then(() => (appended = true));
+      await new Promise((resolve) => setTimeout(resolve, 50)); // the event loop runs: the append tries meanwhile
+      assert.equal(appended, false, 'the append waited for the lock');
+      other.exec('COMMIT');
+      await append;
+      assert.equal((await store.eventLog!().query({ account: ACCOUNT, region: 'us-east-1', start: 0, end: T0 * 2, limit: 10 })).events.length, 2);
+    } finally {
+      if (other.isTransaction) other.exec('ROLLBACK');
+      other.close();
+      await store.close();
+    }
+  });
+
+  it('moves the events and outbox a store file kept itself into the events file, once, finishing a move cut short', async () => {
+    const path = join(directory, `${++files}.db`);
+    const logged = [event(1, { username: 'alice', resources: [{ type: 'T', name: 'r1' }] }), event(2)];
+    const query = async (store: Store, attribute?: EventLogQuery['attribute']) =>
+      (await store.eventLog!().query({ account: ACCOUNT, region: 'us-east-1', start: 0, end: T0 * 2, limit: 10, ...(attribute && { attribute }) })).events;
+    // A store file as Bulwark wrote it before the events file: events and outbox documents in it.
+    const old = new DatabaseSync(path);
+    const oldLog = new SqliteEventLog(old);
+    old.exec(`CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES (${SCHEMA_VERSION});
+      CREATE TABLE documents (collection TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, version INTEGER NOT NULL, PRIMARY KEY (collection, key));
+      CREATE TABLE version_counter (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL); INSERT INTO version_counter VALUES (1, 1);
+      ${SQLITE_EVENTS_FILE_SCHEMA.replace(/CREATE TABLE event_outbox[^;]*;/, '')}
+      INSERT INTO documents VALUES ('cloudtrail.outbox', 'k/1', '{"eventID":"a"}', 1), ('t.things', 'a', '1', 1);`);
+    oldLog.append(logged);
+    old.close();
+
+    const store = openSqliteStore(path);
+    try {
+      assert.deepEqual(await query(store), [logged[1], logged[0]]);
+      assert.deepEqual((await query(store, { key: 'ResourceName', value: 'r1' })).map((e) => e.id), ['event-0001'], 'found through the moved postings');
+      assert.deepEqual(await store.eventLog!().outbox(10), [{ key: 'k/1', record: { eventID: 'a' } }]);
+      assert.equal(await store.get('t.things', 'a'), 1, 'documents stay');
+      assert.equal(await store.get('cloudtrail.outbox', 'k/1'), undefined, 'the outbox documents went');
+    } finally {
+      await store.close();
+    }
+    const count = (sql: string) => {
+      const db = new DatabaseSync(path, { readOnly: true });
+      try {
+        return (db.prepare(sql).get() as { n: number }).n;
+      } finally {
+        db.close();
+      }
+    };
+    assert.equal(count('SELECT count(*) AS n FROM cloudtrail_events'), 0, 'moved, not copied');
+    assert.equal(count('SELECT count(*) AS n FROM cloudtrail_event_postings'), 0);
+
+    // A move cut short after its copy: the store file still holds what the events file has.
+    const again = new DatabaseSync(path);
+    new SqliteEventLog(again).append(logged);
+    again.close();
+    const reopened = openSqliteStore(path);
+    try {
+      assert.deepEqual((await query(reopened)).map((e) => e.id), ['event-0002', 'event-0001'], 'not copied twice');
+    } finally {
+      await reopened.close();
+    }
+    assert.equal(count('SELECT count(*) AS n FROM cloudtrail_events'), 0, 'the store file emptied');
   });
 
   it('migrates a database of schema version 2 (an index per attribute): its events are found by every attribute', async () => {

@@ -2,7 +2,7 @@
 // directory, <dataDir>/s3/<bucket>/, and files land there in AWS's layout:
 //   [<prefix>/]AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/
 //     <account>_CloudTrail_<region>_<YYYYMMDDTHHmmZ>_<16 characters>.json.gz
-// each a gzipped {"Records":[...]}. Events wait in the store's outbox (written with the
+// each a gzipped {"Records":[...]}. Events wait in the event log's outbox (written with the
 // event, only while one of the account's trails logs) until the next delivery, which
 // runs on a timer and when a trail stops logging or is deleted. Delivery is at least
 // once: a crash between writing a file and clearing the outbox delivers those again.
@@ -13,7 +13,7 @@ import type { Logger } from '../../lib/log.ts';
 import type { Store } from '../../store/store.ts';
 import { DigestDelivery } from './digest-delivery.ts';
 import { HASH_ALGORITHM, sha256Hex } from './digests.ts';
-import { OUTBOX } from './event-store.ts';
+import { markDelivered, undeliveredEvents } from './event-store.ts';
 import { refreshOrganizationMarkers, organizationTrailsOf } from './organization-trails.ts';
 import { logFileKey, objectPath, trailDestination, writeGzippedObject } from './layout.ts';
 import { awsRecord, type CloudTrailRecord } from './record.ts';
@@ -66,18 +66,13 @@ export class LogDelivery {
 
   async #deliverOutbox(): Promise<void> {
     for (;;) {
-      const page = await this.#store.list<CloudTrailRecord>(OUTBOX, { limit: PAGE });
-      if (page.items.length === 0) return;
+      const page = await undeliveredEvents(this.#store, PAGE);
+      if (page.length === 0) return;
       const byAccount = new Map<string, CloudTrailRecord[]>();
-      for (const { key, value } of page.items) {
-        const account = key.slice(0, key.indexOf('/'));
-        byAccount.set(account, [...(byAccount.get(account) ?? []), value]);
-      }
+      for (const { account, record } of page) byAccount.set(account, [...(byAccount.get(account) ?? []), record]);
       for (const [account, records] of byAccount) await this.#deliverAccount(account, records);
-      await this.#store.transaction(async (tx) => {
-        for (const { key } of page.items) await tx.delete(OUTBOX, key);
-      });
-      if (!page.next) return;
+      await markDelivered(this.#store, page.map((e) => e.key));
+      if (page.length < PAGE) return;
     }
   }
 

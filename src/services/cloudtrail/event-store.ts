@@ -1,14 +1,13 @@
 // Where recorded events live: the store's append-only event log (store/event-log.ts),
-// one row per event with SQL indexes per lookup attribute, so that "a page of events
-// with this attribute value in this time range" is one indexed query. Trail delivery
-// keeps using a document collection, written in the same transaction as the log:
+// indexed per lookup attribute, so that "a page of events with this attribute value in
+// this time range" is one indexed query. Trail delivery takes events from the log's
+// outbox, written in the same transaction as the log:
 //
-//   cloudtrail.outbox       ACCOUNT/TIME/EVENT_ID -> record, only while a trail of the account logs
+//   outbox                  ACCOUNT/TIME/EVENT_ID -> record, only while a trail of the account logs
 import type { Store } from '../../store/store.ts';
-import { EVENT_LOG_ATTRIBUTES, type EventLog, type EventLogCursor, type LoggedEvent } from '../../store/event-log.ts';
+import { EVENT_LOG_ATTRIBUTES, type EventLog, type EventLogCursor, type LoggedEvent, type OutboxEntry } from '../../store/event-log.ts';
 import type { CloudTrailRecord } from './record.ts';
 
-export const OUTBOX = 'cloudtrail.outbox';
 /** ACCOUNT -> { trails: names of the account's trails that are logging }. */
 export const LOGGING_ACCOUNTS = 'cloudtrail.logging-accounts';
 
@@ -49,7 +48,7 @@ function toLoggedEvent(event: EventToStore, delivered: boolean): LoggedEvent {
     readOnly: record.readOnly,
     resources: (record.resources ?? []).map((r) => ({ ...(r.type && { type: r.type }), name: r.ARN })),
     record: JSON.stringify(record),
-    ...(delivered && { outbox: { collection: OUTBOX, key: `${record.recipientAccountId}/${String(event.timeMs).padStart(13, '0')}/${record.eventID}` } }),
+    ...(delivered && { outboxKey: `${record.recipientAccountId}/${String(event.timeMs).padStart(13, '0')}/${record.eventID}` }),
   };
 }
 
@@ -65,6 +64,17 @@ export async function storeEvents(store: Store, events: readonly EventToStore[])
   }
   // Returned, not awaited: this frame (and the records in it) need not live until the commit.
   return eventLogOf(store).append(events.map((e) => toLoggedEvent(e, logging.get(e.record.recipientAccountId)!)));
+}
+
+/** The oldest undelivered events (at most `limit`), each with its account. */
+export async function undeliveredEvents(store: Store, limit: number): Promise<{ key: string; account: string; record: CloudTrailRecord }[]> {
+  const entries: OutboxEntry[] = await eventLogOf(store).outbox(limit);
+  return entries.map(({ key, record }) => ({ key, account: key.slice(0, key.indexOf('/')), record: record as CloudTrailRecord }));
+}
+
+/** Takes delivered events (the keys undeliveredEvents gave) out of the outbox. */
+export function markDelivered(store: Store, keys: readonly string[]): Promise<void> {
+  return eventLogOf(store).clearOutbox(keys);
 }
 
 export interface EventQuery {

@@ -3,7 +3,7 @@
 // queue up and go together in the next one, and each caller's answer waits for the
 // transaction holding its event. Under load this turns N calls into a handful of
 // commits instead of N. On SQLite a commit skips the fsync and a helper thread
-// checkpoints (store/event-log-sqlite-connection.ts): a batch costs the event loop
+// checkpoints (store/event-log-sqlite-file.ts): a batch costs the event loop
 // about 0.1 ms.
 // Subscribed unless --cloudtrail-recording is off (BULWARK_CLOUDTRAIL_RECORDING).
 import { randomUUID } from 'node:crypto';

@@ -1,7 +1,7 @@
 // Event history retention: AWS keeps 90 days of events, so the event log drops what
 // is older, hourly on Bulwark's clock. Tests move that clock (POST /_bulwark/clock)
 // rather than wait, so a short real-time tick checks whether an hour of it has passed.
-// The delivery outbox is documents of its own (event-store.ts): an undelivered event
+// The log's delivery outbox keeps its entries (event-store.ts): an undelivered event
 // stays there until delivered, whatever the log drops.
 import type { Clock } from '../../lib/clock.ts';
 import type { Logger } from '../../lib/log.ts';
