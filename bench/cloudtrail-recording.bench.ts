@@ -3,7 +3,10 @@
 //   - signed sts:GetCallerIdentity, 50 connections: the cheapest call, so recording's
 //     share of it is the largest;
 //   - the mixed IAM workload (70% GetUser, 20% ListUsers, 10% CreateUser, each signed
-//     afresh), 20 connections: reads and document-store writes beside the event log's.
+//     afresh), 20 connections: reads and document-store writes beside the event log's;
+//     and the same on two nodes sharing one PostgreSQL database (each side its own
+//     schema), when there is one (BULWARK_TEST_POSTGRES_URL, or Debian's postgresql for
+//     a throwaway cluster). Its CPU figure counts Bulwark's processes, not the database's.
 // The machine is shared, so the two are measured in interleaved rounds (off, on, on,
 // off, ...) and each figure is the median of the rounds' ratios: a neighbour's burst
 // then skews one round, not the figure.
@@ -15,7 +18,9 @@
 // BENCH_NODE_FLAGS (e.g. --cpu-prof) goes to both servers' node.
 import { readFileSync } from 'node:fs';
 import type { Benchmark, BenchResult } from './run.ts';
-import { load, mixedIamWorkload, percentile, ROOT_KEY, startRootKeyServer, type RootKeyServer } from './support.ts';
+import { Agent } from 'node:http';
+import pg from 'pg';
+import { benchPostgres, load, mixedIamWorkload, percentile, PERMISSIVE_ROOT, ROOT_KEY, startNodes, startRootKeyServer, type Nodes, type RootKeyServer } from './support.ts';
 
 const CALLER_IDENTITY_CONNECTIONS = 50;
 const MIXED_CONNECTIONS = 20;
@@ -37,24 +42,36 @@ interface Measurement {
   latencies: number[];
 }
 
-async function measure(server: RootKeyServer, workload: Workload, durationMs: number): Promise<Measurement> {
-  const cpuBefore = cpuSeconds(server.bulwark.child.pid!);
-  const { calls, seconds, latencies = [] } = await workload(durationMs);
-  const cpu = cpuSeconds(server.bulwark.child.pid!) - cpuBefore;
-  return { rps: calls / seconds, cpuPerCall: (cpu / calls) * 1e6, latencies };
+/** A workload and the server processes that answer it. */
+interface Side {
+  pids: number[];
+  workload: Workload;
 }
 
-function callerIdentity(server: RootKeyServer): Workload {
-  return async (durationMs) => {
+async function measure({ pids, workload }: Side, durationMs: number): Promise<Measurement> {
+  const cpu = () => pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+  const cpuBefore = cpu();
+  const { calls, seconds, latencies = [] } = await workload(durationMs);
+  return { rps: calls / seconds, cpuPerCall: ((cpu() - cpuBefore) / calls) * 1e6, latencies };
+}
+
+function callerIdentity(server: RootKeyServer): Side {
+  return { pids: [server.bulwark.child.pid!], workload: async (durationMs) => {
     const { latencies, failures, seconds } = await load(server.agent, server.bulwark.port, server.getCallerIdentity, CALLER_IDENTITY_CONNECTIONS, durationMs);
     if (failures > 0) throw new Error(`${failures} requests failed`);
     return { calls: latencies.length, seconds, latencies };
-  };
+  } };
 }
 
-async function mixedIam(server: RootKeyServer): Promise<Workload> {
+async function mixedIam(server: RootKeyServer): Promise<Side> {
   const workload = await mixedIamWorkload(server.agent, [server.bulwark.port], ROOT_KEY, 'recording');
-  return (durationMs) => workload.run(MIXED_CONNECTIONS, durationMs);
+  return { pids: [server.bulwark.child.pid!], workload: (durationMs) => workload.run(MIXED_CONNECTIONS, durationMs) };
+}
+
+/** The mixed IAM workload over two nodes on `storeUrl`; `agent` carries its connections. */
+async function mixedIamOnNodes({ nodes }: Nodes, agent: Agent): Promise<Side> {
+  const workload = await mixedIamWorkload(agent, nodes.map((n) => n.port), PERMISSIVE_ROOT, 'recording');
+  return { pids: nodes.map((n) => n.child.pid!), workload: (durationMs) => workload.run(MIXED_CONNECTIONS, durationMs) };
 }
 
 /** The process's CPU time so far (utime + stime, fields 14 and 15 of /proc/PID/stat). */
@@ -79,10 +96,10 @@ interface Comparison {
   recordedLatencies: number[];
 }
 
-/** Runs the workload on both servers in interleaved rounds. */
-async function compare(name: string, off: Workload, on: Workload, servers: { off: RootKeyServer; on: RootKeyServer }): Promise<Comparison> {
-  await measure(servers.off, off, WARMUP_MS);
-  await measure(servers.on, on, WARMUP_MS);
+/** Runs the workload on both sides in interleaved rounds. */
+async function compare(name: string, off: Side, on: Side): Promise<Comparison> {
+  await measure(off, WARMUP_MS);
+  await measure(on, WARMUP_MS);
   const overheads: number[] = [];
   const cpuOverheads: number[] = [];
   const recordedRps: number[] = [];
@@ -90,8 +107,8 @@ async function compare(name: string, off: Workload, on: Workload, servers: { off
   for (let round = 0; round < ROUNDS; round++) {
     // ABBA order: neither side always runs first (after the other's load).
     const withoutFirst = round % 2 === 0;
-    const first = withoutFirst ? await measure(servers.off, off, ROUND_MS) : await measure(servers.on, on, ROUND_MS);
-    const second = withoutFirst ? await measure(servers.on, on, ROUND_MS) : await measure(servers.off, off, ROUND_MS);
+    const first = await measure(withoutFirst ? off : on, ROUND_MS);
+    const second = await measure(withoutFirst ? on : off, ROUND_MS);
     const [without, withRecording] = withoutFirst ? [first, second] : [second, first];
     overheads.push((without.rps / withRecording.rps - 1) * 100);
     cpuOverheads.push((withRecording.cpuPerCall / without.cpuPerCall - 1) * 100);
@@ -113,17 +130,21 @@ async function compare(name: string, off: Workload, on: Workload, servers: { off
 const tenths = (value: number) => Math.round(value * 10) / 10;
 
 async function run(): Promise<BenchResult[]> {
+  const results = await onSqlite();
+  return [...results, ...(await onPostgres())];
+}
+
+async function onSqlite(): Promise<BenchResult[]> {
   const off = await startServer(false);
   const on = await startServer(true).catch(async (error) => {
     await off.stop();
     throw error;
   });
   try {
-    const servers = { off, on };
-    const identity = await compare('GetCallerIdentity', callerIdentity(off), callerIdentity(on), servers);
+    const identity = await compare('GetCallerIdentity', callerIdentity(off), callerIdentity(on));
     const latencies = identity.recordedLatencies;
     console.error(`cloudtrail: GetCallerIdentity recorded p50 ${percentile(latencies, 0.5).toFixed(2)} ms, p99 ${percentile(latencies, 0.99).toFixed(2)} ms`);
-    const mixed = await compare('mixed IAM', await mixedIam(off), await mixedIam(on), servers);
+    const mixed = await compare('mixed IAM', await mixedIam(off), await mixedIam(on));
     return [
       { bench: 'cloudtrail.recording_overhead', value: tenths(identity.overhead), unit: '%', target: 15 },
       { bench: 'cloudtrail.recording_cpu_overhead', value: tenths(identity.cpuOverhead), unit: '%', target: 15 },
@@ -133,6 +154,44 @@ async function run(): Promise<BenchResult[]> {
     ];
   } finally {
     await Promise.all([off.stop(), on.stop()]);
+  }
+}
+
+async function onPostgres(): Promise<BenchResult[]> {
+  const database = benchPostgres();
+  if (!database) {
+    console.error('cloudtrail: no PostgreSQL (set BULWARK_TEST_POSTGRES_URL or install postgresql): its figure skipped');
+    return [];
+  }
+  const schemas: string[] = [];
+  const schemaUrl = (name: string) => {
+    const url = new URL(database.url);
+    schemas.push(`bench_recording_${name}_${Date.now()}`);
+    url.searchParams.set('schema', schemas.at(-1)!);
+    return url.toString();
+  };
+  const agent = new Agent({ keepAlive: true, maxSockets: MIXED_CONNECTIONS });
+  const started: Nodes[] = [];
+  try {
+    started.push(await startNodes(schemaUrl('off'), 2, ['--cloudtrail-recording', 'off']));
+    started.push(await startNodes(schemaUrl('on'), 2, ['--cloudtrail-recording', 'on']));
+    const mixed = await compare('mixed IAM, two nodes on PostgreSQL', await mixedIamOnNodes(started[0], agent), await mixedIamOnNodes(started[1], agent));
+    return [{ bench: 'cloudtrail.recording_overhead.mixed_iam_postgres', value: tenths(mixed.overhead), unit: '%', target: 15 }];
+  } finally {
+    agent.destroy();
+    for (const nodes of started) await nodes.stop();
+    await dropSchemas(database.url, schemas);
+    database.release();
+  }
+}
+
+async function dropSchemas(url: string, schemas: string[]): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  } finally {
+    await client.end();
   }
 }
 

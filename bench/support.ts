@@ -1,6 +1,6 @@
 // What the HTTP benchmarks share: a real `bulwark start` process on a free port, SigV4
 // signed requests made once and replayed, and a closed-loop load of N connections.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
@@ -197,6 +197,57 @@ export async function startBulwark(
     throw error;
   }
   return { child, port, startMs: performance.now() - started, stop };
+}
+
+// Bulwark did not issue this key: permissive mode takes it as the default account's root.
+export const PERMISSIVE_ROOT: Credentials = { accessKeyId: 'AKIABENCHMIXED000001', secretAccessKey: 'unused-unused-unused-unused-unused-unuse' };
+
+export interface Nodes {
+  nodes: BulwarkProcess[];
+  /** Stops the nodes and removes their data directory. */
+  stop(): Promise<void>;
+}
+
+/**
+ * `count` nodes of `bulwark start` on `storeUrl` (a fresh SQLite store in a temporary
+ * data directory when empty), ready once each answers PERMISSIVE_ROOT's ListUsers.
+ */
+export async function startNodes(storeUrl: string, count: number, extraArgs: string[] = []): Promise<Nodes> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'bulwark-bench-'));
+  const probe = (port: number) => signedQuery(port, 'iam', PERMISSIVE_ROOT, 'Action=ListUsers&MaxItems=1&Version=2010-05-08');
+  const nodes: BulwarkProcess[] = [];
+  const stop = async () => {
+    for (const node of nodes) await node.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    for (let i = 0; i < count; i++) nodes.push(await startBulwark(storeUrl || `sqlite:${join(dataDir, 'bulwark.db')}`, dataDir, probe, ['--log-level', 'warn', ...extraArgs]));
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { nodes, stop };
+}
+
+/**
+ * A PostgreSQL URL to measure on, and how to let go of it: BULWARK_TEST_POSTGRES_URL,
+ * else a throwaway cluster (scripts/ci-postgres.sh, when Debian's postgresql is
+ * installed); undefined without either.
+ */
+export function benchPostgres(): { url: string; release(): void } | undefined {
+  if (process.env.BULWARK_TEST_POSTGRES_URL) return { url: process.env.BULWARK_TEST_POSTGRES_URL, release() {} };
+  try {
+    const exports = execFileSync('bash', [join(root, 'scripts/ci-postgres.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const url = /BULWARK_TEST_POSTGRES_URL=(\S+)/.exec(exports)?.[1];
+    const dir = /BULWARK_TEST_POSTGRES_DIR=(\S+)/.exec(exports)?.[1];
+    if (!url || !dir) return undefined;
+    return {
+      url,
+      release: () => execFileSync('bash', [join(root, 'scripts/ci-postgres.sh'), 'stop'], { env: { ...process.env, BULWARK_TEST_POSTGRES_DIR: dir }, stdio: 'ignore' }),
+    };
+  } catch {
+    return undefined;
+  }
 }
 
 export interface RootKeyServer {

@@ -332,7 +332,8 @@ function safeModel(service: string): ServiceModel | undefined {
 
 /** eventTime: ISO 8601 to the second, UTC ('2024-05-01T12:00:00Z'). */
 export function isoSeconds(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  // toISOString is 'YYYY-MM-DDTHH:mm:ss.sssZ' for years 0-9999 (every time a call has).
+  return `${date.toISOString().slice(0, 19)}Z`;
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
