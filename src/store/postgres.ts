@@ -60,7 +60,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
       client.release();
     }
     const feed = await ChangeFeed.open({ ...config, application_name: 'bulwark-changes' }, changeChannel(schema));
-    return new PostgresStore(pool, new Statements(quoteIdentifier(schema)), feed, changeChannel(schema), new PostgresEventLog(pool, quoteIdentifier(schema)));
+    return new PostgresStore(pool, new Statements(quoteIdentifier(schema)), feed, changeChannel(schema), new PostgresEventLog(pool, config, quoteIdentifier(schema)));
   } catch (error) {
     await pool.end().catch(() => {});
     throw error;
@@ -155,6 +155,7 @@ class PostgresStore extends ForwardingDocuments implements Store {
   readonly #channel: string;
   protected readonly documents: SqlDocuments;
   readonly #eventLog: EventLog;
+  readonly #events: PostgresEventLog;
   /** Set while a transaction's work runs, so calls back into the store are caught. */
   readonly #transactionScope = new AsyncLocalStorage<TransactionScope>();
   readonly #inFlight = new Set<Promise<unknown>>();
@@ -168,6 +169,7 @@ class PostgresStore extends ForwardingDocuments implements Store {
     this.#feed = feed;
     this.#channel = channel;
     this.documents = new SqlDocuments(sql, (operation, body) => this.#track(operation, () => runStatement(this.#pool, operation, body)));
+    this.#events = events;
     // Appends only insert new rows, so they need no serializable retry; track them for close().
     this.#eventLog = {
       append: (batch) => this.#track('eventLog.append', () => events.append(batch)),
@@ -275,6 +277,7 @@ class PostgresStore extends ForwardingDocuments implements Store {
     return (this.#closing = (async () => {
       while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
       await this.#feed.close();
+      await this.#events.close();
       await this.#pool.end();
     })());
   }

@@ -1,9 +1,14 @@
 // Two Bulwark nodes on one PostgreSQL database behave as one service: what is written
 // through one is at once usable through the other, uniqueness holds across them, and
-// a policy change made through one takes effect on the other within a second.
+// a policy change made through one takes effect on the other within a second, and so
+// does a trail starting to log.
 // Runs when BULWARK_TEST_POSTGRES_URL is set (see scripts/ci-postgres.sh).
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { CloudTrailClient, CreateTrailCommand, StartLoggingCommand } from '@aws-sdk/client-cloudtrail';
 import {
   CreateAccessKeyCommand,
   CreateUserCommand,
@@ -15,6 +20,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { RunningServer } from '../../src/server/server.ts';
+import { bucketObjects, logRecords, waitFor } from '../helpers/cloudtrail-files.ts';
 import { assertError } from '../helpers/errors.ts';
 import { DUMMY_CREDENTIALS, startTestServer, TEST_ACCOUNT, TEST_REGION } from '../helpers/server.ts';
 import { dropCreatedSchemas, freshSchemaUrl, SKIP_REASON } from '../store/postgres-database.ts';
@@ -129,5 +135,39 @@ describe('two Bulwark nodes on one PostgreSQL database', { skip: SKIP_REASON }, 
 
     await fetch(`${b.url}/_bulwark/reset`, { method: 'POST' });
     await within("node A's clock is back to the machine's", async () => (await offsetOf(a)) === 0);
+  });
+});
+
+describe('two recording Bulwark nodes on one PostgreSQL database', { skip: SKIP_REASON }, () => {
+  let a: RunningServer;
+  let b: RunningServer;
+  let dataDir: string;
+  before(async () => {
+    const { url } = freshSchemaUrl();
+    // One data directory: whichever node delivers, the files land in the same bucket.
+    dataDir = mkdtempSync(join(tmpdir(), 'bulwark-multi-node-trail-'));
+    a = await startTestServer({ store: url, dataDir, cloudTrailRecording: true, cloudTrailDeliveryMs: 50 });
+    b = await startTestServer({ store: url, dataDir, cloudTrailRecording: true, cloudTrailDeliveryMs: 50 });
+  });
+  after(async () => {
+    await Promise.all([a?.close(), b?.close()]);
+    await dropCreatedSchemas();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("a trail started through node A delivers the calls node B records from then on (B's knowledge of logging accounts follows within a second)", async () => {
+    const trail = new CloudTrailClient({ endpoint: a.url, region: TEST_REGION, credentials: DUMMY_CREDENTIALS });
+    await iam(b).send(new ListUsersCommand({ PathPrefix: '/before-logging/' })); // node B now knows the account has no logging trail
+    await trail.send(new CreateTrailCommand({ Name: 'shared-trail', S3BucketName: 'multi-node-bucket' }));
+    await trail.send(new StartLoggingCommand({ Name: 'shared-trail' }));
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await iam(b).send(new ListUsersCommand({ PathPrefix: '/after-logging/' }));
+    const prefixes = () =>
+      bucketObjects(dataDir, 'multi-node-bucket')
+        .flatMap((key) => logRecords<{ eventName: string; requestParameters?: { pathPrefix?: string } }>(dataDir, 'multi-node-bucket', key))
+        .filter((r) => r.eventName === 'ListUsers')
+        .map((r) => r.requestParameters?.pathPrefix);
+    await waitFor("node B's call in a delivered log file", () => (prefixes().includes('/after-logging/') ? true : undefined));
+    assert.ok(!prefixes().includes('/before-logging/'), 'a call from before the trail logged is not delivered');
   });
 });

@@ -4,7 +4,7 @@
 // outbox, written in the same transaction as the log:
 //
 //   outbox                  ACCOUNT/TIME/EVENT_ID -> record, only while a trail of the account logs
-import type { Store } from '../../store/store.ts';
+import type { Store, Transaction } from '../../store/store.ts';
 import { EVENT_LOG_ATTRIBUTES, type EventLog, type EventLogCursor, type LoggedEvent, type OutboxEntry } from '../../store/event-log.ts';
 import type { CloudTrailRecord } from './record.ts';
 
@@ -52,16 +52,72 @@ function toLoggedEvent(event: EventToStore, delivered: boolean): LoggedEvent {
   };
 }
 
+/** Change notices between nodes for the logging markers (PostgreSQL). */
+const LOGGING_TOPIC = 'cloudtrail.logging';
+
+/**
+ * Which accounts have a logging trail, as the markers say, remembered: recording asks
+ * for every batch, and on PostgreSQL each read is a round trip. Every change of a
+ * marker is followed, once committed, by loggingMarkersChanged (here, then on the
+ * other nodes through a change notice), which forgets them all. A read that was under
+ * way when they were forgotten is not remembered (it may have read the old marker).
+ */
+class LoggingAccounts {
+  readonly #store: Store;
+  readonly #known = new Map<string, boolean>();
+  #generation = 0;
+
+  constructor(store: Store) {
+    this.#store = store;
+    store.onChange?.(LOGGING_TOPIC, () => this.forget());
+  }
+
+  async isLogging(account: string): Promise<boolean> {
+    const known = this.#known.get(account);
+    if (known !== undefined) return known;
+    const generation = this.#generation;
+    const marker = await this.#store.get<{ trails: string[] }>(LOGGING_ACCOUNTS, account);
+    const logging = (marker?.trails.length ?? 0) > 0;
+    if (generation === this.#generation) this.#known.set(account, logging);
+    return logging;
+  }
+
+  forget(): void {
+    this.#generation++;
+    this.#known.clear();
+  }
+}
+
+const loggingAccounts = new WeakMap<Store, LoggingAccounts>();
+
+function loggingAccountsOf(store: Store): LoggingAccounts {
+  let accounts = loggingAccounts.get(store);
+  if (!accounts) loggingAccounts.set(store, (accounts = new LoggingAccounts(store)));
+  return accounts;
+}
+
+/** To call once a change of logging markers is committed: recording reads them afresh, here and on other nodes. */
+export async function loggingMarkersChanged(store: Store): Promise<void> {
+  loggingAccountsOf(store).forget();
+  // A notice is a hint: if it cannot be sent, other nodes learn of the change when their store reconnects.
+  await store.notify?.(LOGGING_TOPIC).catch(() => {});
+}
+
+/** Runs `work` as a transaction that changes logging markers, then tells recording. */
+export async function changingLoggingMarkers<R>(store: Store, work: (tx: Transaction) => Promise<R>): Promise<R> {
+  const result = await store.transaction(work);
+  await loggingMarkersChanged(store);
+  return result;
+}
+
 /**
  * Appends the events to the log and, for accounts with a logging trail, to the
  * delivery outbox, in one transaction: an event is in both or in neither.
  */
 export async function storeEvents(store: Store, events: readonly EventToStore[]): Promise<void> {
+  const accounts = loggingAccountsOf(store);
   const logging = new Map<string, boolean>();
-  for (const account of new Set(events.map((e) => e.record.recipientAccountId))) {
-    const marker = await store.get<{ trails: string[] }>(LOGGING_ACCOUNTS, account);
-    logging.set(account, (marker?.trails.length ?? 0) > 0);
-  }
+  for (const account of new Set(events.map((e) => e.record.recipientAccountId))) logging.set(account, await accounts.isLogging(account));
   // Returned, not awaited: this frame (and the records in it) need not live until the commit.
   return eventLogOf(store).append(events.map((e) => toLoggedEvent(e, logging.get(e.record.recipientAccountId)!)));
 }

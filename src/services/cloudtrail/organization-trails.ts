@@ -11,7 +11,7 @@ import type { RequestContext } from '../service.ts';
 import type { OrganizationRecord } from '../organizations/records.ts';
 import { organizationOf } from '../organizations/shared.ts';
 import { hasTrustedAccess } from '../organizations/service-access.ts';
-import { LOGGING_ACCOUNTS } from './event-store.ts';
+import { LOGGING_ACCOUNTS, loggingMarkersChanged } from './event-store.ts';
 import { TRAILS, type TrailRecord } from './trails.ts';
 
 export const CLOUDTRAIL_PRINCIPAL = 'cloudtrail.amazonaws.com';
@@ -91,25 +91,32 @@ function markerEntry(trail: Pick<TrailRecord, 'accountId' | 'name'>): string {
   return `ORG:${trail.accountId}/${trail.name}`;
 }
 
-async function addMarker(tx: Documents, accountId: string, entry: string): Promise<void> {
+/** Puts the entry in the account's marker; true if it was not there. */
+async function addMarker(tx: Documents, accountId: string, entry: string): Promise<boolean> {
   const marker = (await tx.get<LoggingMarker>(LOGGING_ACCOUNTS, accountId)) ?? { trails: [] };
-  if (!marker.trails.includes(entry)) await tx.put(LOGGING_ACCOUNTS, accountId, { trails: [...marker.trails, entry] });
+  if (marker.trails.includes(entry)) return false;
+  await tx.put(LOGGING_ACCOUNTS, accountId, { trails: [...marker.trails, entry] });
+  return true;
 }
 
 /**
  * Puts the trail's entry in the marker of every account of its organization while it
  * logs, and takes it out of every marker otherwise (also of accounts that left).
+ * Resolves to whether any marker changed.
  */
-export async function syncOrganizationMarkers(tx: Documents, trail: TrailRecord, deleted = false): Promise<void> {
+export async function syncOrganizationMarkers(tx: Documents, trail: TrailRecord, deleted = false): Promise<boolean> {
   const entry = markerEntry(trail);
   const members = trail.isOrganizationTrail && trail.logging && !deleted ? await memberAccounts(tx, trail.accountId) : [];
+  let changed = false;
   for (const { key, value } of (await tx.list<LoggingMarker>(LOGGING_ACCOUNTS)).items) {
     if (!value.trails.includes(entry) || members.includes(key)) continue;
     const trails = value.trails.filter((t) => t !== entry);
     if (trails.length === 0) await tx.delete(LOGGING_ACCOUNTS, key);
     else await tx.put(LOGGING_ACCOUNTS, key, { trails });
+    changed = true;
   }
-  for (const account of members) await addMarker(tx, account, entry);
+  for (const account of members) changed = (await addMarker(tx, account, entry)) || changed;
+  return changed;
 }
 
 async function memberAccounts(docs: Documents, managementAccountId: string): Promise<string[]> {
@@ -120,9 +127,11 @@ async function memberAccounts(docs: Documents, managementAccountId: string): Pro
 /** Brings every logging organization trail's markers up to date with its organization's members. */
 export async function refreshOrganizationMarkers(store: Store): Promise<void> {
   const trails = (await store.list<TrailRecord>(TRAILS)).items.map((i) => i.value).filter((t) => t.isOrganizationTrail && t.logging);
+  let changed = false;
   for (const trail of trails) {
-    await store.transaction((tx) => syncOrganizationMarkers(tx, trail));
+    changed = (await store.transaction((tx) => syncOrganizationMarkers(tx, trail))) || changed;
   }
+  if (changed) await loggingMarkersChanged(store);
 }
 
 /**

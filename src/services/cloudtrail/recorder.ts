@@ -18,18 +18,18 @@ interface Waiting {
   reject: (error: unknown) => void;
 }
 
-/** How many batches may be being written at once (PostgreSQL: on as many connections). */
-const MAX_IN_FLIGHT = 4;
-
 /**
  * Batches writes: what queued during one turn of the event loop goes as one batch,
- * and up to MAX_IN_FLIGHT batches are written at once. Waiting for each batch to
- * commit before sending the next would add a whole commit's round trip (PostgreSQL's,
- * or an SQLite append waiting out a documents' transaction) to every call behind it.
+ * and the next batch leaves once the one before is committed, holding everything that
+ * queued meanwhile. Sending batches side by side (up to 4 were tried) makes them
+ * small: on PostgreSQL, where a batch is a round trip and a commit on the database,
+ * two nodes under a mixed IAM load then paid ~42 % of their throughput for recording,
+ * against ~14-25 % one at a time (`npm run bench -- cloudtrail-recording`). On SQLite an
+ * append is synchronous, so there it makes no difference.
  */
 export class GroupCommitWriter {
   readonly #write: (events: EventToStore[]) => Promise<void>;
-  readonly #inFlight = new Set<Promise<void>>();
+  #writing: Promise<void> | undefined;
   // Events and their callers apart: once a batch is handed over, only the callers are
   // kept until it commits, not the records.
   #queue: EventToStore[] = [];
@@ -51,15 +51,15 @@ export class GroupCommitWriter {
 
   /** Resolves when everything queued so far is written. */
   async idle(): Promise<void> {
-    while (this.#queue.length > 0 || this.#inFlight.size > 0) {
-      await (this.#inFlight.size > 0 ? Promise.allSettled([...this.#inFlight]) : nextTurn());
+    while (this.#queue.length > 0 || this.#writing) {
+      await (this.#writing ?? nextTurn());
     }
   }
 
   // The batch leaves on the next turn (setImmediate runs after I/O): the calls read
   // from the sockets meanwhile join it.
   #schedule(): void {
-    if (this.#scheduled || this.#inFlight.size >= MAX_IN_FLIGHT) return;
+    if (this.#scheduled || this.#writing) return;
     this.#scheduled = true;
     setImmediate(() => {
       this.#scheduled = false;
@@ -73,15 +73,16 @@ export class GroupCommitWriter {
     const waiting = this.#waiting;
     this.#queue = [];
     this.#waiting = [];
-    const writing = this.#write(events).then(
-      () => waiting.forEach((w) => w.resolve()),
-      (error: unknown) => waiting.forEach((w) => w.reject(error)),
-    );
-    this.#inFlight.add(writing);
-    void writing.finally(() => {
-      this.#inFlight.delete(writing);
-      if (this.#queue.length > 0) this.#schedule();
-    });
+    // Settles either way (the callers get the failure), so idle() and the next batch never see a rejection.
+    this.#writing = this.#write(events)
+      .then(
+        () => waiting.forEach((w) => w.resolve()),
+        (error: unknown) => waiting.forEach((w) => w.reject(error)),
+      )
+      .finally(() => {
+        this.#writing = undefined;
+        if (this.#queue.length > 0) this.#schedule();
+      });
   }
 }
 

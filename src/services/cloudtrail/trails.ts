@@ -6,7 +6,7 @@ import { AwsError } from '../../protocol/errors.ts';
 import type { Documents } from '../../store/store.ts';
 import type { Handlers } from '../handlers.ts';
 import type { RequestContext } from '../service.ts';
-import { LOGGING_ACCOUNTS } from './event-store.ts';
+import { changingLoggingMarkers, LOGGING_ACCOUNTS } from './event-store.ts';
 import { mayChangeTrail, organizationForTrail, organizationTrailsSeenBy, syncOrganizationMarkers } from './organization-trails.ts';
 import { decodeToken, encodeToken } from './tokens.ts';
 import type { AdvancedEventSelector, AggregationConfiguration, EventSelector, InsightSelector, Operations, Tag, Trail } from '../../protocol/types/cloudtrail.ts';
@@ -248,7 +248,7 @@ export function trailHandlers(flush: FlushDelivery): Handlers<Operations> {
     },
 
     async UpdateTrail(input, context) {
-      return context.store.transaction(async (tx) => {
+      return changingLoggingMarkers(context.store, async (tx) => {
         const trail = await findTrailToChange(tx, input.Name, context);
         if (input.S3BucketName !== undefined) {
           checkBucketName(input.S3BucketName);
@@ -280,7 +280,7 @@ export function trailHandlers(flush: FlushDelivery): Handlers<Operations> {
     async DeleteTrail(input, context) {
       const trail = await findTrailToChange(context.store, input.Name, context);
       if (trail.logging) await flush(context);
-      await context.store.transaction(async (tx) => {
+      await changingLoggingMarkers(context.store, async (tx) => {
         await tx.delete(TRAILS, trailKey(trail.accountId, trail.name));
         await updateLoggingMarker(tx, trail, true);
       });
@@ -335,7 +335,7 @@ export function trailHandlers(flush: FlushDelivery): Handlers<Operations> {
     },
 
     async StartLogging(input, context) {
-      await context.store.transaction(async (tx) => {
+      await changingLoggingMarkers(context.store, async (tx) => {
         const trail = await findTrailToChange(tx, input.Name, context);
         if (!trail.logging) {
           trail.logging = true;
@@ -350,7 +350,7 @@ export function trailHandlers(flush: FlushDelivery): Handlers<Operations> {
     async StopLogging(input, context) {
       const current = await findTrailToChange(context.store, input.Name, context);
       if (current.logging) await flush(context);
-      await context.store.transaction(async (tx) => {
+      await changingLoggingMarkers(context.store, async (tx) => {
         const trail = await findTrailToChange(tx, input.Name, context);
         if (trail.logging) {
           trail.logging = false;
