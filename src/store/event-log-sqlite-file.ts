@@ -70,16 +70,9 @@ class EventsFile {
     }
   }
 
-  begin(): void {
-    this.#db.exec('BEGIN IMMEDIATE');
-  }
-
-  commit(): void {
-    this.#db.exec('COMMIT');
-  }
-
-  rollback(): void {
-    if (this.#db.isTransaction) this.#db.exec('ROLLBACK');
+  /** Runs `work` in a transaction: committed, or rolled back when it throws. */
+  transaction<R>(work: () => R): R {
+    return inTransaction(this.#db, work);
   }
 
   putOutbox(key: string, record: string): void {
@@ -111,14 +104,7 @@ class EventsFile {
       throw new SchemaVersionError(`the events file has schema version ${version}, newer than this Bulwark knows (${EVENTS_FILE_VERSION}); use a newer Bulwark`);
     }
     if (version === EVENTS_FILE_VERSION) return;
-    this.begin();
-    try {
-      this.#db.exec(`${SQLITE_EVENTS_FILE_SCHEMA} PRAGMA user_version = ${EVENTS_FILE_VERSION};`);
-      this.commit();
-    } catch (error) {
-      this.rollback();
-      throw error;
-    }
+    this.transaction(() => this.#db.exec(`${SQLITE_EVENTS_FILE_SCHEMA} PRAGMA user_version = ${EVENTS_FILE_VERSION};`));
   }
 
   #statement(sql: string): StatementSync {
@@ -209,26 +195,14 @@ export class SqliteFileEventLog implements EventLog {
     const started = performance.now();
     for (let attempt = 0; ; attempt++) {
       try {
-        return this.#transaction(write);
+        const file = this.#file();
+        return file.transaction(() => write(file));
       } catch (error) {
         // (An extended result code keeps the primary one in its low byte.)
         const busy = (((error as { errcode?: number }).errcode ?? 0) & 0xff) === SQLITE_BUSY;
         if (!busy || performance.now() - started > GIVE_UP_AFTER_MS) throw error;
       }
       await sleep(Math.min(MAX_PAUSE_MS, attempt));
-    }
-  }
-
-  #transaction<R>(write: (file: EventsFile) => R): R {
-    const file = this.#file();
-    file.begin();
-    try {
-      const result = write(file);
-      file.commit();
-      return result;
-    } catch (error) {
-      file.rollback();
-      throw error;
     }
   }
 
@@ -271,11 +245,12 @@ export function moveEventsOutOfStoreFile(db: DatabaseSync, eventsPath: string, e
   }
 }
 
-function inTransaction(db: DatabaseSync, work: () => void): void {
+function inTransaction<R>(db: DatabaseSync, work: () => R): R {
   db.exec('BEGIN IMMEDIATE');
   try {
-    work();
+    const result = work();
     db.exec('COMMIT');
+    return result;
   } catch (error) {
     if (db.isTransaction) db.exec('ROLLBACK');
     throw error;

@@ -109,34 +109,11 @@ export const SQLITE_EVENT_LOG_POSTINGS_MIGRATION = `
   DROP INDEX cloudtrail_events_by_read_only;`;
 
 /**
- * The schema of an events file (event-log-sqlite-file.ts), version 1: the log's
- * tables as the store file's migrations leave them, and the outbox.
+ * The schema of an events file (event-log-sqlite-file.ts), version 1: the log's tables
+ * as the store file's migrations leave them (run on the empty file), and the outbox.
  */
-export const SQLITE_EVENTS_FILE_SCHEMA = `
-  CREATE TABLE cloudtrail_events (
-    account       TEXT NOT NULL,
-    region        TEXT NOT NULL,
-    time          INTEGER NOT NULL, -- epoch ms
-    id            TEXT NOT NULL,
-    event_name    TEXT NOT NULL,
-    event_source  TEXT NOT NULL,
-    username      TEXT,
-    access_key_id TEXT,
-    read_only     TEXT NOT NULL, -- 'true' | 'false', as LookupEvents compares it
-    resources     TEXT NOT NULL, -- JSON [{type?, name}]
-    record        TEXT NOT NULL  -- JSON
-  );
-  CREATE TABLE cloudtrail_event_postings (
-    account   TEXT NOT NULL,
-    region    TEXT NOT NULL,
-    key       TEXT NOT NULL,
-    value     TEXT NOT NULL,
-    max_time  INTEGER NOT NULL,
-    first_row INTEGER NOT NULL,
-    min_time  INTEGER NOT NULL,
-    last_row  INTEGER NOT NULL,
-    PRIMARY KEY (account, region, key, value, max_time, first_row)
-  ) WITHOUT ROWID;
+export const SQLITE_EVENTS_FILE_SCHEMA = `${SQLITE_EVENT_LOG_MIGRATION}
+  ${SQLITE_EVENT_LOG_POSTINGS_MIGRATION}
   CREATE TABLE event_outbox (
     key    TEXT PRIMARY KEY,
     record TEXT NOT NULL -- JSON
