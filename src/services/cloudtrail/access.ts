@@ -1,6 +1,7 @@
 // What each CloudTrail operation needs: cloudtrail:<Operation> on the trail it names,
 // or on '*' for operations that look across the account. An organization trail exists in
 // each member account too: a member's call on it is decided within the member's account.
+import { arnAccount } from '../../policy/values/arn.ts';
 import type { AccessDeclaration } from '../authorization.ts';
 import { deregisterAccess, registerAccess } from './delegated-admin.ts';
 import { organizationTrailOwner, organizationTrailsSeenBy } from './organization-trails.ts';
@@ -16,7 +17,7 @@ function onTrail(operation: string, member: string): AccessDeclaration {
     const resource = arnForName(name, context);
     const caller = context.principal.accountId;
     const seenInCallerAccount =
-      !resource.includes(`:${caller}:`) && (await organizationTrailsSeenBy(context.store, caller)).some((t) => trailArn(t) === resource);
+      arnAccount(resource) !== caller && (await organizationTrailsSeenBy(context.store, caller)).some((t) => trailArn(t) === resource);
     return [{ action: action(operation), resource, ...(seenInCallerAccount && { resourceAccount: caller }) }];
   };
 }
