@@ -54,10 +54,14 @@ class KeyUsageTracker {
   }
 }
 
-/** Keeps the later of the stored use and ours: nodes sharing a database flush independently. */
+/**
+ * Keeps the later of the stored use and ours: nodes sharing a database flush
+ * independently. A key deleted since its use (its usage went with it) gets none back.
+ */
 async function writeUsages(store: Store, batch: [string, KeyUsage][]): Promise<void> {
   for (const [storeKey, usage] of batch) {
     await store.transaction(async (tx) => {
+      if (!(await tx.get(KMS_COLLECTIONS.keys, storeKey))) return;
       const stored = await tx.get<KeyUsage>(KMS_COLLECTIONS.usage, storeKey);
       if (!stored || stored.timestamp <= usage.timestamp) await tx.put(KMS_COLLECTIONS.usage, storeKey, usage);
     });

@@ -79,6 +79,22 @@ describe('GetKeyLastUsage', () => {
     assert.equal((await call('GetKeyLastUsage', { KeyId: keyId })).KeyLastUsage.Operation, 'GenerateMac');
   });
 
+  it('a key deleted after a use not yet written gets no usage record back', async () => {
+    const keyId = await newKey();
+    await call('Encrypt', { KeyId: keyId, Plaintext: Buffer.from('x') }); // in memory only
+    await call('ScheduleKeyDeletion', { KeyId: keyId, PendingWindowInDays: 7 });
+    const before = now;
+    now = new Date(now.getTime() + 8 * 24 * 3600_000);
+    try {
+      await assert.rejects(call('DescribeKey', { KeyId: keyId }), (error: unknown) => error instanceof AwsError && error.code === 'NotFoundException');
+    } finally {
+      now = before;
+    }
+    await flushKeyUses();
+    const usages = await store.list('kms.usage');
+    assert.ok(!usages.items.some((u) => u.key.includes(keyId)), 'no usage record for the deleted key');
+  });
+
   it('an unknown key: NotFoundException', async () => {
     await assert.rejects(
       call('GetKeyLastUsage', { KeyId: '00000000-0000-0000-0000-000000000000' }),
