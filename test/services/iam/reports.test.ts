@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CREDENTIAL_COLLECTIONS, recordServiceAccess } from '../../../src/services/iam/reports.ts';
+import { selfSigned } from './credentials/keys.ts';
 import { ACCOUNT, awsError, iam, OTHER_ACCOUNT, policy, samlMetadata, type Iam } from './reports-context.ts';
 
 const HOUR = 3_600_000;
@@ -43,6 +44,23 @@ describe('GetAccountSummary', () => {
     assert.equal(summary!.GroupsPerUserQuota, 10);
     assert.equal(summary!.GlobalEndpointTokenVersion, 1);
     assert.equal(Object.keys(summary!).length, 34);
+  });
+
+  it("the Account*Present flags speak of the root user's own credentials only", async () => {
+    const [aliceCertificate, rootCertificate] = [selfSigned('alice.example.com'), selfSigned('root.example.com')];
+    const client = await iam(new Date()); // after the certificates' start of validity
+    const flags = async () => {
+      const { SummaryMap: summary } = await client.call('GetAccountSummary', {});
+      return [summary!.AccountAccessKeysPresent, summary!.AccountPasswordPresent, summary!.AccountSigningCertificatesPresent];
+    };
+    await client.call('CreateUser', { UserName: 'alice' });
+    await client.call('CreateAccessKey', { UserName: 'alice' });
+    await client.call('CreateLoginProfile', { UserName: 'alice', Password: 'Alice-Password-1!' });
+    await client.call('UploadSigningCertificate', { UserName: 'alice', CertificateBody: aliceCertificate.cert });
+    assert.deepEqual(await flags(), [0, 0, 0], "a user's credentials are not the root user's");
+    await client.call('CreateAccessKey', {}); // the caller is the root user
+    await client.call('UploadSigningCertificate', { CertificateBody: rootCertificate.cert });
+    assert.deepEqual(await flags(), [1, 0, 1]);
   });
 
   it('SetSecurityTokenServicePreferences v2Token shows as GlobalEndpointTokenVersion 2', async () => {

@@ -2,9 +2,9 @@
 import type { Operations } from '../../../protocol/types/iam.ts';
 import type { Handlers } from '../../handlers.ts';
 import { QUOTAS } from '../identities/shared.ts';
-import { COLLECTIONS, ROOT_USER_NAME, type ManagedPolicyRecord } from '../records.ts';
+import { COLLECTIONS, entityKey, ROOT_USER_NAME, type ManagedPolicyRecord } from '../records.ts';
 import { listAll } from '../identities/shared.ts';
-import { countServerCertificates, readAccessKeys, readLoginProfiles, readMfaDevices, readSigningCertificates } from './credential-sources.ts';
+import { countServerCertificates, CREDENTIAL_COLLECTIONS, readMfaDevices } from './credential-sources.ts';
 import { readSettings, tokenVersionNumber } from './settings.ts';
 
 /**
@@ -38,7 +38,9 @@ export const summaryHandlers: Handlers<Operations> = {
     const accountId = context.principal.accountId;
     const prefix = `${accountId}/`;
     const store = context.store;
-    const [users, groups, roles, instanceProfiles, policies, oidc, saml, serverCertificates, mfaDevices, awsPoliciesInUse, settings, keys, profiles, certificates] =
+    // The root user's own credentials are kept under ROOT_USER_NAME: only its are read.
+    const rootPrefix = `${entityKey(accountId, ROOT_USER_NAME)}/`;
+    const [users, groups, roles, instanceProfiles, policies, oidc, saml, serverCertificates, mfaDevices, awsPoliciesInUse, settings, rootKeys, rootProfile, rootCertificates] =
       await Promise.all([
         store.count(COLLECTIONS.users, prefix),
         store.count(COLLECTIONS.groups, prefix),
@@ -51,12 +53,11 @@ export const summaryHandlers: Handlers<Operations> = {
         readMfaDevices(store, accountId),
         store.count(COLLECTIONS.awsPolicyUsage, prefix),
         readSettings(store, accountId),
-        readAccessKeys(store, accountId),
-        readLoginProfiles(store, accountId),
-        readSigningCertificates(store, accountId),
+        store.count(CREDENTIAL_COLLECTIONS.accessKeys, rootPrefix),
+        store.get(CREDENTIAL_COLLECTIONS.loginProfiles, entityKey(accountId, ROOT_USER_NAME)),
+        store.count(CREDENTIAL_COLLECTIONS.signingCertificates, rootPrefix),
       ]);
-    // The root user's own credentials are kept under ROOT_USER_NAME: 1 when it has one.
-    const rootHas = (records: readonly { userName: string | undefined }[]) => (records.some((r) => r.userName === ROOT_USER_NAME) ? 1 : 0);
+    const present = (yes: boolean) => (yes ? 1 : 0);
     // Every version of a customer managed policy counts, and each AWS managed policy in use.
     const policyVersionsInUse = policies.reduce((sum, { value }) => sum + value.versions.length, 0) + awsPoliciesInUse;
     return {
@@ -71,10 +72,10 @@ export const summaryHandlers: Handlers<Operations> = {
         ServerCertificates: serverCertificates,
         MFADevices: mfaDevices.length,
         MFADevicesInUse: mfaDevices.filter((device) => device.userName !== undefined).length,
-        AccountMFAEnabled: rootHas(mfaDevices),
-        AccountAccessKeysPresent: rootHas(keys),
-        AccountPasswordPresent: rootHas(profiles),
-        AccountSigningCertificatesPresent: rootHas(certificates),
+        AccountMFAEnabled: present(mfaDevices.some((device) => device.userName === ROOT_USER_NAME)),
+        AccountAccessKeysPresent: present(rootKeys > 0),
+        AccountPasswordPresent: present(rootProfile !== undefined),
+        AccountSigningCertificatesPresent: present(rootCertificates > 0),
         GlobalEndpointTokenVersion: tokenVersionNumber(settings),
         ...SUMMARY_QUOTAS,
       },
