@@ -36,14 +36,13 @@ import {
 } from './event-log.ts';
 import { SQLITE_EVENTS_FILE_SCHEMA, SqliteEventLog } from './event-log-sqlite.ts';
 import { checkName } from './keys.ts';
+import { SQLITE_BUSY_TIMEOUT_MS } from './sqlite-busy.ts';
 import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.ts';
 
 /** SQLITE_BUSY: another connection holds the write lock. */
 const SQLITE_BUSY = 5;
 /** Retries back off to this, so a long transaction elsewhere costs little meanwhile. */
 const MAX_PAUSE_MS = 5;
-/** About as long as the documents' connection waits for the lock (its busy timeout). */
-const GIVE_UP_AFTER_MS = 5000;
 /** The events file's schema version (PRAGMA user_version). */
 const EVENTS_FILE_VERSION = 1;
 
@@ -200,7 +199,7 @@ export class SqliteFileEventLog implements EventLog {
       } catch (error) {
         // (An extended result code keeps the primary one in its low byte.)
         const busy = (((error as { errcode?: number }).errcode ?? 0) & 0xff) === SQLITE_BUSY;
-        if (!busy || performance.now() - started > GIVE_UP_AFTER_MS) throw error;
+        if (!busy || performance.now() - started > SQLITE_BUSY_TIMEOUT_MS) throw error;
       }
       await sleep(Math.min(MAX_PAUSE_MS, attempt));
     }

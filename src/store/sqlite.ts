@@ -9,13 +9,13 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { SchemaVersionError } from './errors.ts';
+import { SQLITE_BUSY_TIMEOUT_MS } from './sqlite-busy.ts';
 import { SerializedStore, type KeyRange, type Row, type SyncEngine } from './serialized.ts';
 import type { Store } from './store.ts';
 import { serializedEventLog, type EventLog } from './event-log.ts';
 import { eventsFilePath, moveEventsOutOfStoreFile, SqliteFileEventLog } from './event-log-sqlite-file.ts';
 import { SQLITE_EVENT_LOG_MIGRATION, SQLITE_EVENT_LOG_WIPE, SQLITE_EVENT_LOG_POSTINGS_MIGRATION, SqliteEventLog } from './event-log-sqlite.ts';
 
-const BUSY_TIMEOUT_MS = 5000;
 
 /**
  * MIGRATIONS[i] takes the schema from version i to i + 1. Append only: a database
@@ -87,7 +87,7 @@ class SqliteEngine implements SyncEngine {
 
   constructor(path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.#db = new DatabaseSync(path, { timeout: BUSY_TIMEOUT_MS });
+    this.#db = new DatabaseSync(path, { timeout: SQLITE_BUSY_TIMEOUT_MS });
     try {
       this.#db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;');
       migrate(this.#db);

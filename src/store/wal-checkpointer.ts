@@ -9,14 +9,14 @@
 // carries its own copy of Node's type stripper, some 16 MB more resident memory.
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
+import { SQLITE_BUSY_TIMEOUT_MS } from './sqlite-busy.ts';
 
 const CHECKPOINT_MS = 100;
-const BUSY_TIMEOUT_MS = 5000;
 
 const CHECKPOINTER = `
   const { DatabaseSync } = require('node:sqlite');
   const { parentPort, workerData } = require('node:worker_threads');
-  const db = new DatabaseSync(workerData.path, { timeout: ${BUSY_TIMEOUT_MS} });
+  const db = new DatabaseSync(workerData.path, { timeout: ${SQLITE_BUSY_TIMEOUT_MS} });
   const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
   const timer = setInterval(() => checkpoint.get(), ${CHECKPOINT_MS});
   parentPort.once('message', () => {
