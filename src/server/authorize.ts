@@ -89,10 +89,13 @@ export class Authorizer {
         this.#logger.warn('would deny', { action: requirement.action, resource: requirement.resource, reason: message });
         continue;
       }
-      throw new AwsError(facts.flavor === 'query' ? 'AccessDenied' : 'AccessDeniedException', message, {
-        status: 403,
-        senderFault: true,
-      });
+      throw (
+        requirement.onDenied?.() ??
+        new AwsError(facts.flavor === 'query' ? 'AccessDenied' : 'AccessDeniedException', message, {
+          status: 403,
+          senderFault: true,
+        })
+      );
     }
   }
 

@@ -3,6 +3,7 @@
 // declares this (a test checks it), so no operation can skip authorization; the server
 // evaluates the declarations with the policy engine before the handler runs.
 import type { ContextValue } from '../policy/index.ts';
+import type { AwsError } from '../protocol/errors.ts';
 import type { ModelName } from '../protocol/model-names.ts';
 import type { RequestContext } from './service.ts';
 
@@ -24,6 +25,11 @@ export interface AccessRequirement {
   resourcePolicyRequired?: boolean;
   /** The resource is AWS managed (an AWS managed KMS key): resource control policies do not apply to it. */
   awsManaged?: boolean;
+  /**
+   * The error a denial answers instead of AccessDenied: for a permission the service
+   * needs for a dependency (Organizations' AccessDeniedForDependencyException).
+   */
+  onDenied?: () => AwsError;
 }
 
 export type AccessDeclaration = (

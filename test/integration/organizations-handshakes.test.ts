@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
-import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, ListUsersCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
+import { CreateAccessKeyCommand, CreateUserCommand, GetRoleCommand, IAMClient, ListUsersCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import {
   AcceptHandshakeCommand,
   AttachPolicyCommand,
@@ -84,8 +84,21 @@ describe('Organizations handshakes with two accounts (AWS SDK for JavaScript v3,
     });
     const allowAccept = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'organizations:AcceptHandshake', Resource: sent.Arn }] };
     await iamB.send(new PutUserPolicyCommand({ UserName: 'joiner', PolicyName: 'accept', PolicyDocument: JSON.stringify(allowAccept) }));
+    // ... and, the organization having all features, iam:CreateServiceLinkedRole for Organizations' role.
+    await assert.rejects(joiner.send(new AcceptHandshakeCommand({ HandshakeId: sent.Id })), (error: Error & { Reason?: string }) => {
+      assert.equal(error.name, 'AccessDeniedForDependencyException');
+      assert.equal(error.Reason, 'ACCESS_DENIED_DURING_CREATE_SERVICE_LINKED_ROLE');
+      return true;
+    });
+    const allowRole = {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 'iam:CreateServiceLinkedRole', Resource: '*', Condition: { StringEquals: { 'iam:AWSServiceName': 'organizations.amazonaws.com' } } }],
+    };
+    await iamB.send(new PutUserPolicyCommand({ UserName: 'joiner', PolicyName: 'service-linked-role', PolicyDocument: JSON.stringify(allowRole) }));
     const { Handshake: accepted } = await joiner.send(new AcceptHandshakeCommand({ HandshakeId: sent.Id }));
     assert.equal(accepted?.State, 'ACCEPTED');
+    const { Role: linked } = await iamB.send(new GetRoleCommand({ RoleName: 'AWSServiceRoleForOrganizations' }));
+    assert.equal(linked?.Path, '/aws-service-role/organizations.amazonaws.com/', "Organizations made its service-linked role in B");
 
     const { Accounts } = await management.send(new ListAccountsCommand({}));
     const memberB = Accounts?.find((account) => account.Id === ACCOUNT_B);

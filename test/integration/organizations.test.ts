@@ -3,7 +3,7 @@
 // management account reaching the new account through OrganizationAccountAccessRole.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { AttachUserPolicyCommand, CreateAccessKeyCommand, CreateUserCommand, IAMClient, ListRolesCommand, ListUsersCommand } from '@aws-sdk/client-iam';
+import { AttachUserPolicyCommand, CreateAccessKeyCommand, CreateUserCommand, IAMClient, ListRolesCommand, ListUsersCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import {
   AttachPolicyCommand,
   AWSOrganizationsNotInUseException,
@@ -16,6 +16,7 @@ import {
   DescribeOrganizationCommand,
   DuplicatePolicyAttachmentException,
   EnablePolicyTypeCommand,
+  ListAccountsCommand,
   ListChildrenCommand,
   ListParentsCommand,
   ListPoliciesForTargetCommand,
@@ -108,7 +109,12 @@ describe('AWS Organizations with the AWS SDK for JavaScript v3', () => {
     const { Policy: noList } = await organizations.send(new CreatePolicyCommand({ Name: 'no-list-users', Description: 'x', Type: 'SERVICE_CONTROL_POLICY', Content: denyList }));
     await organizations.send(new AttachPolicyCommand({ PolicyId: noList!.PolicySummary!.Id!, TargetId: units[1] }));
     const memberIam = new IAMClient({ ...clientConfig(), credentials: await memberSts.config.credentials() });
-    await memberIam.send(new ListRolesCommand({}));
+    const { Roles } = await memberIam.send(new ListRolesCommand({}));
+    // The new account of an organization with all features has Organizations' service-linked role.
+    assert.deepEqual(Roles?.map((r) => `${r.Path}${r.RoleName}`).sort(), [
+      '/OrganizationAccountAccessRole',
+      '/aws-service-role/organizations.amazonaws.com/AWSServiceRoleForOrganizations',
+    ]);
     await assert.rejects(memberIam.send(new ListUsersCommand({})), (e: any) => {
       assert.equal(e.name, 'AccessDenied');
       assert.match(e.message, /is not authorized to perform: iam:ListUsers with an explicit deny in a service control policy/);
@@ -117,6 +123,24 @@ describe('AWS Organizations with the AWS SDK for JavaScript v3', () => {
     const memberRoot = new IAMClient({ ...clientConfig(), credentials: { accessKeyId: accountId, secretAccessKey: 'x' } });
     await assert.rejects(memberRoot.send(new ListUsersCommand({})), /explicit deny in a service control policy/);
     await iam.send(new ListUsersCommand({}));
+  });
+
+  it('CreateAccount by a user without iam:CreateServiceLinkedRole: AccessDeniedForDependencyException, and no account', async () => {
+    const iam = new IAMClient(clientConfig());
+    await iam.send(new CreateUserCommand({ UserName: 'account-maker' }));
+    const allowCreate = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['organizations:CreateAccount', 'organizations:ListAccounts'], Resource: '*' }] };
+    await iam.send(new PutUserPolicyCommand({ UserName: 'account-maker', PolicyName: 'create', PolicyDocument: JSON.stringify(allowCreate) }));
+    const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: 'account-maker' }));
+    const maker = new OrganizationsClient({ ...clientConfig(), credentials: { accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! } });
+    const before = (await maker.send(new ListAccountsCommand({}))).Accounts?.length;
+    await assert.rejects(maker.send(new CreateAccountCommand({ Email: 'denied@example.com', AccountName: 'denied' })), (e: Error & { Reason?: string; $metadata?: { httpStatusCode?: number } }) => {
+      assert.equal(e.name, 'AccessDeniedForDependencyException');
+      assert.equal(e.Reason, 'ACCESS_DENIED_DURING_CREATE_SERVICE_LINKED_ROLE');
+      assert.equal(e.$metadata?.httpStatusCode, 400);
+      assert.match(e.message, /iam:CreateServiceLinkedRole for organizations\.amazonaws\.com/);
+      return true;
+    });
+    assert.equal((await maker.send(new ListAccountsCommand({}))).Accounts?.length, before);
   });
 
   it('an OU six levels deep: ConstraintViolationException with Reason OU_DEPTH_LIMIT_EXCEEDED', async () => {

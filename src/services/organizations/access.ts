@@ -6,8 +6,9 @@ import { onAnyResource, requestTagContext, type AccessDeclaration, type AccessRe
 import type { RequestContext } from '../service.ts';
 import type { ContextValue } from '../../policy/index.ts';
 import { delegable, delegableChange, DELEGABLE_POLICY_ACTIONS, DELEGABLE_READ_ACTIONS, resourcePolicyResource } from './resource-policy.ts';
-import { handshakeArnOf } from './handshake-records.ts';
-import { resourcePolicyArn } from './records.ts';
+import { accessDeniedForServiceLinkedRole } from './errors.ts';
+import { HANDSHAKE_COLLECTIONS, handshakeArnOf, type HandshakeRecord } from './handshake-records.ts';
+import { ORG_COLLECTIONS, ORGANIZATIONS_SERVICE_PRINCIPAL, resourcePolicyArn, type OrganizationRecord } from './records.ts';
 import { transferArnOf } from './responsibility-transfers.ts';
 import { arnOf, declarationOrganization, findPolicy, targetKind } from './shared.ts';
 
@@ -62,6 +63,35 @@ const onHandshake = (operation: string): AccessDeclaration => async (input, cont
     resourceAccount: context.principal.accountId,
   },
 ];
+
+/**
+ * iam:CreateServiceLinkedRole for Organizations' role in the caller's account: in an
+ * organization with all features, AcceptHandshake (an invitation) and CreateAccount
+ * need it too, so that Organizations can create its service-linked role; without it
+ * they answer AccessDeniedForDependencyException.
+ */
+function serviceLinkedRoleRequirement(context: RequestContext): AccessRequirement {
+  return {
+    action: 'iam:CreateServiceLinkedRole',
+    resource: `arn:aws:iam::${context.principal.accountId}:role/aws-service-role/${ORGANIZATIONS_SERVICE_PRINCIPAL}/AWSServiceRoleForOrganizations`,
+    context: { 'iam:AWSServiceName': ORGANIZATIONS_SERVICE_PRINCIPAL },
+    onDenied: accessDeniedForServiceLinkedRole,
+  };
+}
+
+const createAccount: AccessDeclaration = async (input, context) => {
+  const requirements = await withRequestTags('CreateAccount')(input, context);
+  const org = await declarationOrganization(context);
+  return org?.featureSet === 'ALL' ? [...requirements, serviceLinkedRoleRequirement(context)] : requirements;
+};
+
+const acceptHandshake: AccessDeclaration = async (input, context) => {
+  const requirements = await onHandshake('AcceptHandshake')(input, context);
+  const handshake = typeof input.HandshakeId === 'string' ? await context.store.get<HandshakeRecord>(HANDSHAKE_COLLECTIONS.handshakes, input.HandshakeId) : undefined;
+  if (handshake?.action !== 'INVITE') return requirements;
+  const org = await context.store.get<OrganizationRecord>(ORG_COLLECTIONS.organizations, handshake.organizationId);
+  return org?.featureSet === 'ALL' ? [...requirements, serviceLinkedRoleRequirement(context)] : requirements;
+};
 
 /** Adds condition keys taken from the input to every requirement. */
 function withContext(declaration: AccessDeclaration, keys: (input: Input) => Record<string, ContextValue>): AccessDeclaration {
@@ -135,7 +165,7 @@ export const organizationsAccess: Record<string, AccessDeclaration> = {
   ListParents: onResources('ListParents', ['ChildId']),
   ListChildren: onResources('ListChildren', ['ParentId']),
 
-  CreateAccount: withRequestTags('CreateAccount'),
+  CreateAccount: createAccount,
   DescribeCreateAccountStatus: anyResource('DescribeCreateAccountStatus'),
   ListCreateAccountStatus: anyResource('ListCreateAccountStatus'),
   DescribeAccount: onResources('DescribeAccount', ['AccountId']),
@@ -158,7 +188,7 @@ export const organizationsAccess: Record<string, AccessDeclaration> = {
   ListTagsForResource: onResources('ListTagsForResource', ['ResourceId']),
 
   InviteAccountToOrganization: inviteAccount,
-  AcceptHandshake: onHandshake('AcceptHandshake'),
+  AcceptHandshake: acceptHandshake,
   DeclineHandshake: onHandshake('DeclineHandshake'),
   CancelHandshake: onHandshake('CancelHandshake'),
   DescribeHandshake: onHandshake('DescribeHandshake'),

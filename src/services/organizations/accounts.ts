@@ -7,6 +7,8 @@
 import { rootPrincipal } from '../../auth/principal.ts';
 import { attachPolicy } from '../iam/policies/attachments.ts';
 import { createRoleRecord, DEFAULT_MAX_SESSION_DURATION } from '../iam/identities/roles.ts';
+import { createServiceLinkedRole, LINKED_SERVICES } from '../iam/identities/service-linked-roles.ts';
+import { COLLECTIONS, entityKey } from '../iam/records.ts';
 import type { RequestContext } from '../service.ts';
 import {
   accountNotFound,
@@ -20,6 +22,7 @@ import {
   newAccountId,
   newCreateAccountRequestId,
   ORG_COLLECTIONS,
+  ORGANIZATIONS_SERVICE_PRINCIPAL,
   type CreateAccountStatusRecord,
   type OrganizationRecord,
   type Tag,
@@ -72,6 +75,16 @@ async function createAccessRole(context: RequestContext, accountId: string, mana
   await attachPolicy(memberContext, 'role', roleName, { PolicyArn: ADMINISTRATOR_ACCESS });
 }
 
+/**
+ * Organizations' service-linked role in a member account of an organization with all
+ * features (made when the account is created or accepts an invitation), unless there.
+ */
+export async function ensureServiceLinkedRole(context: RequestContext, accountId: string): Promise<void> {
+  const roleName = LINKED_SERVICES[ORGANIZATIONS_SERVICE_PRINCIPAL]!.roleName;
+  if (await context.store.get(COLLECTIONS.roles, entityKey(accountId, roleName))) return;
+  await createServiceLinkedRole({ ...context, principal: rootPrincipal(accountId) }, ORGANIZATIONS_SERVICE_PRINCIPAL);
+}
+
 export const accountHandlers = {
   async CreateAccount(input: { Email: string; AccountName: string; RoleName?: string; Tags?: Tag[] }, context: RequestContext) {
     const requestedTimestamp = context.now.toISOString();
@@ -105,9 +118,12 @@ export const accountHandlers = {
       org.createAccountStatuses[status.id] = status;
       await tx.put(ORG_COLLECTIONS.members, accountId, { organizationId: org.id });
       await tx.put(ORG_COLLECTIONS.emails, emailKey, { accountId });
-      return { accountId, managementAccountId: org.managementAccountId };
+      return { accountId, managementAccountId: org.managementAccountId, allFeatures: org.featureSet === 'ALL' };
     });
-    if (created) await createAccessRole(context, created.accountId, created.managementAccountId, input.RoleName ?? DEFAULT_ACCESS_ROLE);
+    if (created) {
+      await createAccessRole(context, created.accountId, created.managementAccountId, input.RoleName ?? DEFAULT_ACCESS_ROLE);
+      if (created.allFeatures) await ensureServiceLinkedRole(context, created.accountId);
+    }
     // The call itself reports the request as AWS does: still in progress, no account id yet.
     return { CreateAccountStatus: { Id: status.id, AccountName: status.accountName, State: 'IN_PROGRESS', RequestedTimestamp: new Date(requestedTimestamp) } };
   },

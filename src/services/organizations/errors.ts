@@ -6,6 +6,13 @@ const error = (code: string, message: string) => (): AwsError => new AwsError(co
 export const notInUse = error('AWSOrganizationsNotInUseException', 'Your account is not a member of an organization.');
 export const alreadyInOrganization = error('AlreadyInOrganizationException', 'The AWS account is already a member of an organization.');
 export const accessDenied = error('AccessDeniedException', "You don't have permissions to access this resource.");
+/** The caller may not let Organizations create its service-linked role (AcceptHandshake, CreateAccount). */
+export const accessDeniedForServiceLinkedRole = (): AwsError =>
+  new AwsError(
+    'AccessDeniedForDependencyException',
+    "The operation that you attempted requires you to have the iam:CreateServiceLinkedRole for organizations.amazonaws.com permission so that Organizations can create the required service-linked role. You don't have that permission.",
+    { fields: { Reason: 'ACCESS_DENIED_DURING_CREATE_SERVICE_LINKED_ROLE' } },
+  );
 export const organizationNotEmpty = error(
   'OrganizationNotEmptyException',
   'To delete an organization you must first remove all member accounts (except the management account).',

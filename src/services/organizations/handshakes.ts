@@ -36,6 +36,7 @@ import {
   type HandshakeParty,
   type HandshakeRecord,
 } from './handshake-records.ts';
+import { ensureServiceLinkedRole } from './accounts.ts';
 import { attachDefaultPolicies } from './organization.ts';
 import { ORG_COLLECTIONS, type MembershipRecord, type OrganizationRecord, type Tag } from './records.ts';
 import { assertManagementAccount, callerOrganization, managedOrganization, organizationOf, page } from './shared.ts';
@@ -209,7 +210,14 @@ export const handshakeHandlers = {
     return { Handshake: handshakeShape(handshake, now) };
   },
 
-  AcceptHandshake: (input: { HandshakeId: string }, context: RequestContext) => respond(context, input.HandshakeId, 'ACCEPTED'),
+  async AcceptHandshake(input: { HandshakeId: string }, context: RequestContext) {
+    const answer = await respond(context, input.HandshakeId, 'ACCEPTED');
+    // Joined an organization with all features: Organizations makes its service-linked role in the account.
+    if (answer.Handshake.Action === 'INVITE' && (await organizationOf(context.store, context.principal.accountId))?.featureSet === 'ALL') {
+      await ensureServiceLinkedRole(context, context.principal.accountId);
+    }
+    return answer;
+  },
   DeclineHandshake: (input: { HandshakeId: string }, context: RequestContext) => respond(context, input.HandshakeId, 'DECLINED'),
   CancelHandshake: (input: { HandshakeId: string }, context: RequestContext) => respond(context, input.HandshakeId, 'CANCELED'),
 

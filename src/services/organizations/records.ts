@@ -4,6 +4,9 @@
 // "which organization is this account in" and "is this email taken".
 import { randomInt } from 'node:crypto';
 
+/** Organizations' service principal (its service-linked role trusts it). */
+export const ORGANIZATIONS_SERVICE_PRINCIPAL = 'organizations.amazonaws.com';
+
 export const ORG_COLLECTIONS = {
   /** ORGID -> OrganizationRecord. */
   organizations: 'organizations.organizations',

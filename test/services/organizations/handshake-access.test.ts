@@ -8,12 +8,28 @@ import { call, contextFor, MANAGEMENT } from './helpers.ts';
 const INVITED = '222222222222';
 
 describe('Organizations access declarations: handshakes and account lifecycle', () => {
-  it('AcceptHandshake needs organizations:AcceptHandshake on the handshake ARN, in the answering account', async () => {
+  it('AcceptHandshake needs organizations:AcceptHandshake on the handshake ARN, in the answering account, and for an invitation to all features iam:CreateServiceLinkedRole', async () => {
     const store = await openStore('memory:');
     await call(store, 'CreateOrganization');
     const { Handshake } = await call(store, 'InviteAccountToOrganization', { Target: { Id: INVITED, Type: 'ACCOUNT' } });
     const requirements = await organizationsAccess.AcceptHandshake!({ HandshakeId: Handshake.Id }, contextFor(store, INVITED));
-    assert.deepEqual(requirements, [{ action: 'organizations:AcceptHandshake', resource: Handshake.Arn, resourceAccount: INVITED }]);
+    assert.deepEqual(
+      requirements.map(({ onDenied, ...requirement }) => ({ ...requirement, ...(onDenied && { denied: onDenied().code }) })),
+      [
+        { action: 'organizations:AcceptHandshake', resource: Handshake.Arn, resourceAccount: INVITED },
+        {
+          action: 'iam:CreateServiceLinkedRole',
+          resource: `arn:aws:iam::${INVITED}:role/aws-service-role/organizations.amazonaws.com/AWSServiceRoleForOrganizations`,
+          context: { 'iam:AWSServiceName': 'organizations.amazonaws.com' },
+          denied: 'AccessDeniedForDependencyException',
+        },
+      ],
+    );
+    const billingOnly = await openStore('memory:');
+    await call(billingOnly, 'CreateOrganization', { FeatureSet: 'CONSOLIDATED_BILLING' });
+    const invitation = (await call(billingOnly, 'InviteAccountToOrganization', { Target: { Id: INVITED, Type: 'ACCOUNT' } })).Handshake;
+    const billingRequirements = await organizationsAccess.AcceptHandshake!({ HandshakeId: invitation.Id }, contextFor(billingOnly, INVITED));
+    assert.deepEqual(billingRequirements.map((r) => r.action), ['organizations:AcceptHandshake'], 'no service-linked role without all features');
     const unknown = await organizationsAccess.DescribeHandshake!({ HandshakeId: 'h-00000000' }, contextFor(store, INVITED));
     assert.equal(unknown[0]?.resource, '*');
   });

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Operations } from '../../../protocol/types/iam.ts';
 import type { Documents } from '../../../store/store.ts';
 import type { Handlers } from '../../handlers.ts';
+import type { RequestContext } from '../../service.ts';
 import { invalidInput, noSuchEntity } from '../common.ts';
 import {
   attachmentKey,
@@ -80,29 +81,34 @@ export function serviceTrustPolicy(serviceName: string): string {
   });
 }
 
+/** Creates the service's role in the caller's account (CreateServiceLinkedRole, and services that make their own). */
+export async function createServiceLinkedRole(context: RequestContext, serviceName: string, customSuffix?: string, description?: string): Promise<RoleRecord> {
+  const service = linkedService(serviceName);
+  if (customSuffix !== undefined && !service.customSuffix) {
+    throw invalidInput(`Custom suffix is not allowed for ${serviceName}`);
+  }
+  const roleName = customSuffix ? `${service.roleName}_${customSuffix}` : service.roleName;
+  return createRoleRecord(
+    context,
+    {
+      roleName,
+      path: `/aws-service-role/${serviceName}/`,
+      assumeRolePolicyDocument: serviceTrustPolicy(serviceName),
+      description,
+      maxSessionDuration: DEFAULT_MAX_SESSION_DURATION,
+      tags: [],
+      serviceLinkedTo: serviceName,
+    },
+    (name) => invalidInput(`Service role name ${name} has been taken in this account, please try a different suffix.`),
+  );
+}
+
 /** `task/aws-service-role/<service-principal-name>/<role-name>/<task-uuid>`, as the API reference documents. */
 const DELETION_TASK_ID = /^task\/aws-service-role\/[^/]+\/[^/]+\/[0-9a-f-]{36}$/;
 
 export const serviceLinkedRoleHandlers: Handlers<Operations> = {
   async CreateServiceLinkedRole(input, context) {
-    const service = linkedService(input.AWSServiceName);
-    if (input.CustomSuffix !== undefined && !service.customSuffix) {
-      throw invalidInput(`Custom suffix is not allowed for ${input.AWSServiceName}`);
-    }
-    const roleName = input.CustomSuffix ? `${service.roleName}_${input.CustomSuffix}` : service.roleName;
-    const role = await createRoleRecord(
-      context,
-      {
-        roleName,
-        path: `/aws-service-role/${input.AWSServiceName}/`,
-        assumeRolePolicyDocument: serviceTrustPolicy(input.AWSServiceName),
-        description: input.Description,
-        maxSessionDuration: DEFAULT_MAX_SESSION_DURATION,
-        tags: [],
-        serviceLinkedTo: input.AWSServiceName,
-      },
-      (name) => invalidInput(`Service role name ${name} has been taken in this account, please try a different suffix.`),
-    );
+    const role = await createServiceLinkedRole(context, input.AWSServiceName, input.CustomSuffix, input.Description);
     return { Role: roleShape(role, 'full') };
   },
 
