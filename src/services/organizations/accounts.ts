@@ -17,7 +17,7 @@ import {
   duplicateAccount,
   sourceParentNotFound,
 } from './errors.ts';
-import { attachDefaultPolicies } from './organization.ts';
+import { addMember } from './organization.ts';
 import {
   newAccountId,
   newCreateAccountRequestId,
@@ -104,20 +104,16 @@ export const accountHandlers = {
       }
       let accountId = newAccountId();
       while (accountId in org.accounts || (await tx.get(ORG_COLLECTIONS.members, accountId))) accountId = newAccountId();
-      org.accounts[accountId] = {
+      await addMember(tx, org, {
         id: accountId,
         name: input.AccountName,
         email: input.Email,
-        parentId: org.rootId,
         joinedMethod: 'CREATED',
         joinedTimestamp: requestedTimestamp,
         tags: input.Tags ?? [],
-      };
-      attachDefaultPolicies(org, accountId);
+      });
       status.accountId = accountId;
       org.createAccountStatuses[status.id] = status;
-      await tx.put(ORG_COLLECTIONS.members, accountId, { organizationId: org.id });
-      await tx.put(ORG_COLLECTIONS.emails, emailKey, { accountId });
       return { accountId, managementAccountId: org.managementAccountId, allFeatures: org.featureSet === 'ALL' };
     });
     if (created) {

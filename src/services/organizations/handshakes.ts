@@ -37,11 +37,11 @@ import {
   type HandshakeRecord,
 } from './handshake-records.ts';
 import { ensureServiceLinkedRole } from './accounts.ts';
-import { attachDefaultPolicies } from './organization.ts';
+import { addMember } from './organization.ts';
 import { ORG_COLLECTIONS, type MembershipRecord, type OrganizationRecord, type Tag } from './records.ts';
 import { assertManagementAccount, callerOrganization, managedOrganization, organizationOf, page } from './shared.ts';
 import { acceptTransfer } from './transfer-records.ts';
-import { forgetStandalone, hasKnownEmail, identityOf, ownerOfEmail } from './standalone-accounts.ts';
+import { hasKnownEmail, identityOf, ownerOfEmail } from './standalone-accounts.ts';
 import { MAX_TAGS } from './tags.ts';
 
 /** AWS's quota of invitations an organization can send in a day. */
@@ -142,20 +142,15 @@ async function join(tx: Documents, handshake: HandshakeRecord, accountId: string
   if (!org) throw invalidHandshakeTransition();
   const identity = await identityOf(tx, accountId);
   const email = handshake.recipient.Type === 'EMAIL' ? handshake.recipient.Id : identity.email;
-  org.accounts[accountId] = {
+  await addMember(tx, org, {
     id: accountId,
     name: identity.name,
     email,
-    parentId: org.rootId,
     joinedMethod: 'INVITED',
     joinedTimestamp: now.toISOString(),
     tags: handshake.tags ?? [],
-  };
-  attachDefaultPolicies(org, accountId);
+  });
   await tx.put(ORG_COLLECTIONS.organizations, org.id, org);
-  await tx.put(ORG_COLLECTIONS.members, accountId, { organizationId: org.id });
-  await tx.put(ORG_COLLECTIONS.emails, email.toLowerCase(), { accountId });
-  await forgetStandalone(tx, accountId);
 }
 
 function filtered(handshakes: HandshakeRecord[], filter: HandshakeFilter | undefined): HandshakeRecord[] {

@@ -1,5 +1,6 @@
 // The organization itself: CreateOrganization, DescribeOrganization, DeleteOrganization,
 // ListRoots, and enabling or disabling policy types in the root.
+import type { Documents } from '../../store/store.ts';
 import type { RequestContext } from '../service.ts';
 import {
   alreadyInOrganization,
@@ -25,6 +26,7 @@ import {
   newOrganizationId,
   newRootId,
   ORG_COLLECTIONS,
+  type AccountRecord,
   type OrganizationRecord,
 } from './records.ts';
 import { forgetStandalone, identityOf, rememberStandalone } from './standalone-accounts.ts';
@@ -37,6 +39,19 @@ export function attachDefaultPolicies(org: OrganizationRecord, targetId: string)
     const policyId = DEFAULT_POLICY_OF_TYPE[type];
     if (policyId) org.attachments.push({ policyId, targetId });
   }
+}
+
+/**
+ * Makes an account a member of the organization, in its root (the caller saves the
+ * organization): the account's entry, the default policies of the enabled types, its
+ * membership and email records; what was kept of it as a standalone account goes.
+ */
+export async function addMember(tx: Documents, org: OrganizationRecord, account: Omit<AccountRecord, 'parentId'>): Promise<void> {
+  org.accounts[account.id] = { ...account, parentId: org.rootId };
+  attachDefaultPolicies(org, account.id);
+  await tx.put(ORG_COLLECTIONS.members, account.id, { organizationId: org.id });
+  await tx.put(ORG_COLLECTIONS.emails, account.email.toLowerCase(), { accountId: account.id });
+  await forgetStandalone(tx, account.id);
 }
 
 function allTargets(org: OrganizationRecord): string[] {
@@ -64,19 +79,9 @@ export const organizationHandlers = {
         attachments: [],
         createAccountStatuses: {},
       };
-      org.accounts[accountId] = {
-        id: accountId,
-        name,
-        email,
-        parentId: org.rootId,
-        joinedMethod: 'CREATED',
-        joinedTimestamp: context.now.toISOString(),
-        tags: [],
-      };
+      const joinedTimestamp = context.now.toISOString();
+      await addMember(tx, org, { id: accountId, name, email, joinedMethod: 'CREATED', joinedTimestamp, tags: [] });
       await tx.put(ORG_COLLECTIONS.organizations, org.id, org);
-      await tx.put(ORG_COLLECTIONS.members, accountId, { organizationId: org.id });
-      await tx.put(ORG_COLLECTIONS.emails, email.toLowerCase(), { accountId });
-      await forgetStandalone(tx, accountId);
       return org;
     });
     return { Organization: organizationShape(org) };
