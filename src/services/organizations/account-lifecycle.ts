@@ -12,7 +12,7 @@ import { requireAccount } from './accounts.ts';
 import { isDelegatedAdministrator } from './delegation.ts';
 import { accountAlreadyClosed, constraintViolation, managementCannotLeave } from './errors.ts';
 import { ORG_COLLECTIONS, type AccountRecord, type OrganizationRecord } from './records.ts';
-import { callerOrganization, changeOrganization } from './shared.ts';
+import { changeAsMember, changeOrganization } from './shared.ts';
 import { rememberStandalone } from './standalone-accounts.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -55,11 +55,7 @@ export const accountLifecycleHandlers = {
   },
 
   async LeaveOrganization(_input: object, context: RequestContext) {
-    await context.store.transaction(async (tx) => {
-      const org = await callerOrganization(tx, context);
-      await depart(tx, org, requireAccount(org, context.principal.accountId), context.now);
-      await tx.put(ORG_COLLECTIONS.organizations, org.id, org);
-    });
+    await changeAsMember(context, (org, tx) => depart(tx, org, requireAccount(org, context.principal.accountId), context.now));
     return {};
   },
 

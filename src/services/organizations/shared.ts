@@ -75,6 +75,11 @@ export async function changeDelegable<R>(context: RequestContext, change: Change
   return changeIfAllowed(context, (org) => mayChangePolicies(org, context.principal.accountId), change);
 }
 
+/** A change any member may make about itself (LeaveOrganization): the change decides what it allows. */
+export async function changeAsMember<R>(context: RequestContext, change: Change<R>): Promise<R> {
+  return changeIfAllowed(context, () => true, change);
+}
+
 async function changeIfAllowed<R>(context: RequestContext, allowed: (org: OrganizationRecord) => boolean, change: Change<R>): Promise<R> {
   return context.store.transaction(async (tx) => {
     const org = await callerOrganization(tx, context);
