@@ -1,4 +1,4 @@
-// The suite's PostgreSQL leg: the integration and server tests again, every test server
+// The suite's PostgreSQL leg: the integration, server and console tests again, every test server
 // on a fresh schema of the database BULWARK_TEST_POSTGRES_URL names (.ci/run starts a
 // throwaway cluster). Without that variable it says so and does nothing.
 import { spawnSync } from 'node:child_process';
@@ -9,7 +9,7 @@ if (!process.env.BULWARK_TEST_POSTGRES_URL) {
 }
 const result = spawnSync(
   process.execPath,
-  ['--test', '--test-concurrency=2', 'test/integration/*.test.ts', 'test/server/*.test.ts'],
+  ['--test', '--test-concurrency=2', 'test/integration/*.test.ts', 'test/server/*.test.ts', 'test/console/*.test.ts'],
   { stdio: 'inherit', env: { ...process.env, BULWARK_TEST_STORE: 'postgres' } },
 );
 process.exit(result.status ?? 1);
