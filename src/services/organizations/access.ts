@@ -7,7 +7,7 @@ import type { RequestContext } from '../service.ts';
 import type { ContextValue } from '../../policy/index.ts';
 import { delegable, delegableChange, DELEGABLE_POLICY_ACTIONS, DELEGABLE_READ_ACTIONS, resourcePolicyResource } from './resource-policy.ts';
 import { accessDeniedForServiceLinkedRole } from './errors.ts';
-import { HANDSHAKE_COLLECTIONS, handshakeArnOf, type HandshakeRecord } from './handshake-records.ts';
+import { handshakeArn, handshakeNamed, type HandshakeRecord } from './handshake-records.ts';
 import { ORG_COLLECTIONS, ORGANIZATIONS_SERVICE_PRINCIPAL, resourcePolicyArn, type OrganizationRecord } from './records.ts';
 import { transferArnOf } from './responsibility-transfers.ts';
 import { arnOf, declarationOrganization, findPolicy, targetKind } from './shared.ts';
@@ -56,12 +56,12 @@ const inviteAccount: AccessDeclaration = async (input, context) => {
  * sender's management account, but the invited account answers under its own IAM
  * policies alone (handshakes have no resource policy), so it is not cross-account.
  */
+function handshakeRequirement(operation: string, handshake: HandshakeRecord | undefined, context: RequestContext): AccessRequirement {
+  return { action: `organizations:${operation}`, resource: handshake ? handshakeArn(handshake) : '*', resourceAccount: context.principal.accountId };
+}
+
 const onHandshake = (operation: string): AccessDeclaration => async (input, context) => [
-  {
-    action: `organizations:${operation}`,
-    resource: await handshakeArnOf(context.store, input.HandshakeId),
-    resourceAccount: context.principal.accountId,
-  },
+  handshakeRequirement(operation, await handshakeNamed(context.store, input.HandshakeId), context),
 ];
 
 /**
@@ -86,8 +86,8 @@ const createAccount: AccessDeclaration = async (input, context) => {
 };
 
 const acceptHandshake: AccessDeclaration = async (input, context) => {
-  const requirements = await onHandshake('AcceptHandshake')(input, context);
-  const handshake = typeof input.HandshakeId === 'string' ? await context.store.get<HandshakeRecord>(HANDSHAKE_COLLECTIONS.handshakes, input.HandshakeId) : undefined;
+  const handshake = await handshakeNamed(context.store, input.HandshakeId);
+  const requirements = [handshakeRequirement('AcceptHandshake', handshake, context)];
   if (handshake?.action !== 'INVITE') return requirements;
   const org = await context.store.get<OrganizationRecord>(ORG_COLLECTIONS.organizations, handshake.organizationId);
   return org?.featureSet === 'ALL' ? [...requirements, serviceLinkedRoleRequirement(context)] : requirements;

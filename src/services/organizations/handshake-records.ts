@@ -164,10 +164,9 @@ export function closeHandshake(handshake: HandshakeRecord, state: 'ACCEPTED' | '
 }
 
 /** The handshake's ARN for authorization, or '*' when there is no such handshake. */
-export async function handshakeArnOf(docs: Documents, id: unknown): Promise<string> {
-  if (typeof id !== 'string') return '*';
-  const handshake = await docs.get<HandshakeRecord>(HANDSHAKE_COLLECTIONS.handshakes, id);
-  return handshake ? handshakeArn(handshake) : '*';
+/** The handshake an input member names, if it is one Bulwark knows. */
+export async function handshakeNamed(docs: Documents, id: unknown): Promise<HandshakeRecord | undefined> {
+  return typeof id === 'string' ? docs.get<HandshakeRecord>(HANDSHAKE_COLLECTIONS.handshakes, id) : undefined;
 }
 
 /** A new handshake from an organization, requested now and expiring in 15 days. */
