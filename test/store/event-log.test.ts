@@ -258,6 +258,16 @@ function runEventLogConformance(name: string, openFresh: () => Promise<Store>): 
   });
 }
 
+/** The `n` an SQL count query answers on the SQLite file at `path` (opened read-only for it). */
+function countRows(path: string, sql: string): number {
+  const db = new DatabaseSync(path, { readOnly: true });
+  try {
+    return (db.prepare(sql).get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+
 /** A database as Bulwark's schema version 1 left it: documents only, none yet. */
 function version1Database(path: string): DatabaseSync {
   const db = new DatabaseSync(path);
@@ -291,12 +301,10 @@ describe('sqlite event log on disk', () => {
       assert.equal(await log.deleteBefore(T0 + 4990 * 1000), 4990);
       clearInterval(counting);
       assert.ok(turns > 1, `the event loop ran during the delete (${turns} turns)`);
-      const db = new DatabaseSync(eventsFilePath(path), { readOnly: true });
-      const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
+      const count = (sql: string) => countRows(eventsFilePath(path), sql);
       assert.equal(count('SELECT count(*) AS n FROM cloudtrail_events'), 10);
       assert.equal(count(`SELECT count(*) AS n FROM cloudtrail_event_postings WHERE max_time < ${T0 + 4990 * 1000}`), 0, 'no posting of deleted events only');
       assert.ok(count('SELECT count(*) AS n FROM cloudtrail_event_postings') > 0);
-      db.close();
       // Everything older than a time after the newest: all but the newest row go.
       assert.equal(await log.deleteBefore(T0 * 2), 9);
       await log.append([event(6000, { resources: [{ type: 'T', name: 'r4999' }] })]);
@@ -316,18 +324,10 @@ describe('sqlite event log on disk', () => {
     } finally {
       await store.close();
     }
-    const count = (file: string, sql: string) => {
-      const db = new DatabaseSync(file, { readOnly: true });
-      try {
-        return (db.prepare(sql).get() as { n: number }).n;
-      } finally {
-        db.close();
-      }
-    };
-    assert.equal(count(eventsFilePath(path), 'SELECT count(*) AS n FROM cloudtrail_events'), 1);
-    assert.equal(count(eventsFilePath(path), 'SELECT count(*) AS n FROM event_outbox'), 1);
-    assert.equal(count(path, 'SELECT count(*) AS n FROM cloudtrail_events'), 0);
-    assert.equal(count(path, 'SELECT count(*) AS n FROM documents'), 0);
+    assert.equal(countRows(eventsFilePath(path), 'SELECT count(*) AS n FROM cloudtrail_events'), 1);
+    assert.equal(countRows(eventsFilePath(path), 'SELECT count(*) AS n FROM event_outbox'), 1);
+    assert.equal(countRows(path, 'SELECT count(*) AS n FROM cloudtrail_events'), 0);
+    assert.equal(countRows(path, 'SELECT count(*) AS n FROM documents'), 0);
   });
 
   it('an append is not held up by a documents transaction holding the store file\'s write lock across an await', async () => {
@@ -392,14 +392,7 @@ describe('sqlite event log on disk', () => {
     } finally {
       await store.close();
     }
-    const count = (sql: string) => {
-      const db = new DatabaseSync(path, { readOnly: true });
-      try {
-        return (db.prepare(sql).get() as { n: number }).n;
-      } finally {
-        db.close();
-      }
-    };
+    const count = (sql: string) => countRows(path, sql);
     assert.equal(count('SELECT count(*) AS n FROM cloudtrail_events'), 0, 'moved, not copied');
     assert.equal(count('SELECT count(*) AS n FROM cloudtrail_event_postings'), 0);
 
