@@ -20,7 +20,7 @@ import { readFileSync } from 'node:fs';
 import type { Benchmark, BenchResult } from './run.ts';
 import { Agent } from 'node:http';
 import pg from 'pg';
-import { benchPostgres, load, mixedIamWorkload, percentile, PERMISSIVE_ROOT, ROOT_KEY, startNodes, startRootKeyServer, type Nodes, type RootKeyServer } from './support.ts';
+import { benchPostgres, load, mixedIamWorkload, percentile, PERMISSIVE_ROOT, ROOT_KEY, startNodes, startRootKeyServer, type BulwarkProcess, type Credentials, type Nodes, type RootKeyServer } from './support.ts';
 
 const CALLER_IDENTITY_CONNECTIONS = 50;
 const MIXED_CONNECTIONS = 20;
@@ -58,21 +58,17 @@ async function measure({ pids, workload }: Side, durationMs: number): Promise<Me
 }
 
 function callerIdentity(server: RootKeyServer): Side {
-  return { pids: [server.bulwark.child.pid!], workload: async (durationMs) => {
+  const workload: Workload = async (durationMs) => {
     const { latencies, failures, seconds } = await load(server.agent, server.bulwark.port, server.getCallerIdentity, CALLER_IDENTITY_CONNECTIONS, durationMs);
     if (failures > 0) throw new Error(`${failures} requests failed`);
     return { calls: latencies.length, seconds, latencies };
-  } };
+  };
+  return { pids: [server.bulwark.child.pid!], workload };
 }
 
-async function mixedIam(server: RootKeyServer): Promise<Side> {
-  const workload = await mixedIamWorkload(server.agent, [server.bulwark.port], ROOT_KEY, 'recording');
-  return { pids: [server.bulwark.child.pid!], workload: (durationMs) => workload.run(MIXED_CONNECTIONS, durationMs) };
-}
-
-/** The mixed IAM workload over two nodes on `storeUrl`; `agent` carries its connections. */
-async function mixedIamOnNodes({ nodes }: Nodes, agent: Agent): Promise<Side> {
-  const workload = await mixedIamWorkload(agent, nodes.map((n) => n.port), PERMISSIVE_ROOT, 'recording');
+/** The mixed IAM workload over these Bulwark processes (in turn), signed with `credentials`. */
+async function mixedIam(nodes: BulwarkProcess[], agent: Agent, credentials: Credentials): Promise<Side> {
+  const workload = await mixedIamWorkload(agent, nodes.map((n) => n.port), credentials, 'recording');
   return { pids: nodes.map((n) => n.child.pid!), workload: (durationMs) => workload.run(MIXED_CONNECTIONS, durationMs) };
 }
 
@@ -146,7 +142,7 @@ async function onSqlite(): Promise<BenchResult[]> {
     const identity = await compare('GetCallerIdentity', callerIdentity(off), callerIdentity(on));
     const latencies = identity.recordedLatencies;
     console.error(`cloudtrail: GetCallerIdentity recorded p50 ${percentile(latencies, 0.5).toFixed(2)} ms, p99 ${percentile(latencies, 0.99).toFixed(2)} ms`);
-    const mixed = await compare('mixed IAM', await mixedIam(off), await mixedIam(on));
+    const mixed = await compare('mixed IAM', await mixedIam([off.bulwark], off.agent, ROOT_KEY), await mixedIam([on.bulwark], on.agent, ROOT_KEY));
     return [
       { bench: 'cloudtrail.recording_overhead', value: tenths(identity.overhead), unit: '%', target: 15 },
       { bench: 'cloudtrail.recording_cpu_overhead', value: tenths(identity.cpuOverhead), unit: '%', target: 15 },
@@ -177,7 +173,7 @@ async function onPostgres(): Promise<BenchResult[]> {
   try {
     started.push(await startNodes(schemaUrl('off'), 2, ['--cloudtrail-recording', 'off']));
     started.push(await startNodes(schemaUrl('on'), 2, ['--cloudtrail-recording', 'on']));
-    const mixed = await compare('mixed IAM, two nodes on PostgreSQL', await mixedIamOnNodes(started[0], agent), await mixedIamOnNodes(started[1], agent), POSTGRES_WARMUP_MS);
+    const mixed = await compare('mixed IAM, two nodes on PostgreSQL', await mixedIam(started[0].nodes, agent, PERMISSIVE_ROOT), await mixedIam(started[1].nodes, agent, PERMISSIVE_ROOT), POSTGRES_WARMUP_MS);
     return [{ bench: 'cloudtrail.recording_overhead.mixed_iam_postgres', value: tenths(mixed.overhead), unit: '%', target: 15 }];
   } finally {
     agent.destroy();
