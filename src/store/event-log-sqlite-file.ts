@@ -21,7 +21,7 @@
 // Deleting old events goes one bounded step (transaction) at a time, so a large
 // delete shares the thread.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { DatabaseSync } from 'node:sqlite';
 import { SchemaVersionError, StoreClosedError } from './errors.ts';
 import {
   checkDeleteTime,
@@ -34,9 +34,9 @@ import {
   type LoggedEvent,
   type OutboxEntry,
 } from './event-log.ts';
-import { SQLITE_EVENTS_FILE_SCHEMA, SqliteEventLog } from './event-log-sqlite.ts';
+import { SQLITE_EVENT_LOG_WIPE, SQLITE_EVENTS_FILE_SCHEMA, SqliteEventLog } from './event-log-sqlite.ts';
 import { checkName } from './keys.ts';
-import { SQLITE_BUSY_TIMEOUT_MS } from './sqlite-busy.ts';
+import { PreparedStatements, SQLITE_BUSY_TIMEOUT_MS } from './sqlite-connection.ts';
 import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.ts';
 
 /** SQLITE_BUSY: another connection holds the write lock. */
@@ -54,11 +54,12 @@ export function eventsFilePath(storePath: string): string {
 /** The connection to an events file: the log's tables and the outbox. */
 class EventsFile {
   readonly #db: DatabaseSync;
-  readonly #statements = new Map<string, StatementSync>();
+  readonly #statements: PreparedStatements;
   readonly events: SqliteEventLog;
 
   constructor(path: string) {
     this.#db = new DatabaseSync(path, { timeout: 0 });
+    this.#statements = new PreparedStatements(this.#db);
     try {
       this.#db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0;');
       this.#migrate();
@@ -75,21 +76,21 @@ class EventsFile {
   }
 
   putOutbox(key: string, record: string): void {
-    this.#statement('INSERT OR REPLACE INTO event_outbox (key, record) VALUES (?, ?)').run(checkName('key', key), record);
+    this.#statements.get('INSERT OR REPLACE INTO event_outbox (key, record) VALUES (?, ?)').run(checkName('key', key), record);
   }
 
   outbox(limit: number): OutboxEntry[] {
-    const rows = this.#statement('SELECT key, record FROM event_outbox ORDER BY key LIMIT ?').all(limit) as { key: string; record: string }[];
+    const rows = this.#statements.get('SELECT key, record FROM event_outbox ORDER BY key LIMIT ?').all(limit) as { key: string; record: string }[];
     return rows.map(({ key, record }) => ({ key, record: JSON.parse(record) as unknown }));
   }
 
   clearOutbox(keys: readonly string[]): void {
-    const remove = this.#statement('DELETE FROM event_outbox WHERE key = ?');
+    const remove = this.#statements.get('DELETE FROM event_outbox WHERE key = ?');
     for (const key of keys) remove.run(key);
   }
 
   wipe(): void {
-    this.#db.exec('DELETE FROM cloudtrail_events; DELETE FROM cloudtrail_event_postings; DELETE FROM event_outbox;');
+    this.#db.exec(`${SQLITE_EVENT_LOG_WIPE} DELETE FROM event_outbox;`);
   }
 
   close(): void {
@@ -106,11 +107,6 @@ class EventsFile {
     this.transaction(() => this.#db.exec(`${SQLITE_EVENTS_FILE_SCHEMA} PRAGMA user_version = ${EVENTS_FILE_VERSION};`));
   }
 
-  #statement(sql: string): StatementSync {
-    let statement = this.#statements.get(sql);
-    if (!statement) this.#statements.set(sql, (statement = this.#db.prepare(sql)));
-    return statement;
-  }
 }
 
 /** Opened on first use: a store that never records costs no connection and no thread. */

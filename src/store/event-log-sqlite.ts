@@ -26,7 +26,8 @@
 // a new row the highest rowid + 1, so a deleted highest row would hand its rowid to a
 // new event inside a range some surviving posting still covers. That row (and its
 // postings) goes at the first delete after a newer event is appended.
-import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import type { DatabaseSync } from 'node:sqlite';
+import { PreparedStatements } from './sqlite-connection.ts';
 import {
   attributeValues,
   compareNewestFirst,
@@ -145,10 +146,11 @@ interface EventRow extends EventRowColumns {
 
 export class SqliteEventLog implements SyncEventLog {
   readonly #db: DatabaseSync;
-  readonly #statements = new Map<string, StatementSync>();
+  readonly #statements: PreparedStatements;
 
   constructor(db: DatabaseSync) {
     this.#db = db;
+    this.#statements = new PreparedStatements(db);
   }
 
   /** Runs inside the caller's transaction (so the rowids of a chunk are consecutive). */
@@ -157,7 +159,7 @@ export class SqliteEventLog implements SyncEventLog {
   }
 
   #appendChunk(chunk: readonly LoggedEvent[]): void {
-    const insertEvent = this.#statement(
+    const insertEvent = this.#statements.get(
       `INSERT INTO cloudtrail_events (account, region, time, id, event_name, event_source, username, access_key_id, read_only, resources, record)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
@@ -191,7 +193,7 @@ export class SqliteEventLog implements SyncEventLog {
         post('ResourceName', name, e.time, row);
       }
     }
-    const insertPosting = this.#statement(
+    const insertPosting = this.#statements.get(
       'INSERT INTO cloudtrail_event_postings (account, region, key, value, max_time, first_row, min_time, last_row) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
     const { account, region } = chunk[0];
@@ -208,7 +210,7 @@ export class SqliteEventLog implements SyncEventLog {
     if (idTime !== undefined && idTime >= query.start && idTime <= query.end) {
       found = this.#scan(ANY, ANY, { ...query, start: idTime, end: idTime }, found);
     }
-    const record = this.#statement('SELECT record FROM cloudtrail_events WHERE rowid = ?');
+    const record = this.#statements.get('SELECT record FROM cloudtrail_events WHERE rowid = ?');
     const events = found.map(({ rowid, ...event }) => ({ ...event, record: (record.get(rowid) as { record: string }).record }));
     return toPage(events, limit);
   }
@@ -222,10 +224,10 @@ export class SqliteEventLog implements SyncEventLog {
       conditions.push('min_time <= ?');
       parameters.push(before.time);
     }
-    const postings = this.#statement(
+    const postings = this.#statements.get(
       `SELECT max_time, first_row, last_row FROM cloudtrail_event_postings WHERE ${conditions.join(' AND ')} ORDER BY max_time DESC, first_row DESC`,
     );
-    const rows = this.#statement(
+    const rows = this.#statements.get(
       'SELECT rowid, account, region, time, id, event_name, event_source, username, access_key_id, read_only, resources FROM cloudtrail_events WHERE rowid BETWEEN ? AND ?',
     );
     for (const posting of postings.iterate(...parameters) as Iterable<{ max_time: number; first_row: number; last_row: number }>) {
@@ -247,11 +249,11 @@ export class SqliteEventLog implements SyncEventLog {
   }
 
   #deleteEvents(timeMs: number, afterRow: number): DeleteStep {
-    const { last } = this.#statement(
+    const { last } = this.#statements.get(
       'SELECT max(rowid) AS last FROM (SELECT rowid FROM cloudtrail_events WHERE rowid > ? ORDER BY rowid LIMIT ?)',
     ).get(afterRow, DELETE_STEP) as { last: number | null };
     if (last === null) return { deleted: 0, next: { afterPosting: null } satisfies DeletePosition };
-    const { changes } = this.#statement(
+    const { changes } = this.#statements.get(
       'DELETE FROM cloudtrail_events WHERE rowid > ? AND rowid <= ? AND time < ? AND rowid < (SELECT max(rowid) FROM cloudtrail_events)',
     ).run(afterRow, last, timeMs);
     return { deleted: Number(changes), next: { afterRow: last } satisfies DeletePosition };
@@ -262,12 +264,12 @@ export class SqliteEventLog implements SyncEventLog {
     const select = `SELECT ${columns}, last_row FROM cloudtrail_event_postings`;
     const keys = (
       afterPosting
-        ? this.#statement(`${select} WHERE (${columns}) > (?, ?, ?, ?, ?, ?) ORDER BY ${columns} LIMIT ?`).all(...afterPosting, DELETE_STEP)
-        : this.#statement(`${select} ORDER BY ${columns} LIMIT ?`).all(DELETE_STEP)
+        ? this.#statements.get(`${select} WHERE (${columns}) > (?, ?, ?, ?, ?, ?) ORDER BY ${columns} LIMIT ?`).all(...afterPosting, DELETE_STEP)
+        : this.#statements.get(`${select} ORDER BY ${columns} LIMIT ?`).all(DELETE_STEP)
     ) as unknown as { account: string; region: string; key: string; value: string; max_time: number; first_row: number; last_row: number }[];
     // The kept highest row keeps its postings.
-    const { highest } = this.#statement('SELECT max(rowid) AS highest FROM cloudtrail_events').get() as { highest: number | null };
-    const remove = this.#statement(`DELETE FROM cloudtrail_event_postings WHERE (${columns}) = (?, ?, ?, ?, ?, ?)`);
+    const { highest } = this.#statements.get('SELECT max(rowid) AS highest FROM cloudtrail_events').get() as { highest: number | null };
+    const remove = this.#statements.get(`DELETE FROM cloudtrail_event_postings WHERE (${columns}) = (?, ?, ?, ?, ?, ?)`);
     for (const p of keys) {
       if (p.max_time < timeMs && (highest === null || p.last_row < highest)) remove.run(p.account, p.region, p.key, p.value, p.max_time, p.first_row);
     }
@@ -276,11 +278,6 @@ export class SqliteEventLog implements SyncEventLog {
     return { deleted: 0, ...(keys.length === DELETE_STEP && last && { next: { afterPosting: [last.account, last.region, last.key, last.value, last.max_time, last.first_row] } }) };
   }
 
-  #statement(sql: string): StatementSync {
-    let statement = this.#statements.get(sql);
-    if (!statement) this.#statements.set(sql, (statement = this.#db.prepare(sql)));
-    return statement;
-  }
 }
 
 /** The events in runs of one account and region, at most CHUNK long, in their order. */

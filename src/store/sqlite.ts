@@ -7,9 +7,9 @@
 // the fsync (event-log-sqlite-file.ts says why and what that keeps).
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { DatabaseSync } from 'node:sqlite';
 import { SchemaVersionError } from './errors.ts';
-import { SQLITE_BUSY_TIMEOUT_MS } from './sqlite-busy.ts';
+import { PreparedStatements, SQLITE_BUSY_TIMEOUT_MS } from './sqlite-connection.ts';
 import { SerializedStore, type KeyRange, type Row, type SyncEngine } from './serialized.ts';
 import type { Store } from './store.ts';
 import { serializedEventLog, type EventLog } from './event-log.ts';
@@ -81,13 +81,14 @@ class SqliteFileStore extends SerializedStore {
 
 class SqliteEngine implements SyncEngine {
   readonly #db: DatabaseSync;
-  readonly #statements = new Map<string, StatementSync>();
+  readonly #statements: PreparedStatements;
   /** CloudTrail's event log on this connection, for a database in memory (it shares the connection's transactions). */
   readonly events: SqliteEventLog;
 
   constructor(path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.#db = new DatabaseSync(path, { timeout: SQLITE_BUSY_TIMEOUT_MS });
+    this.#statements = new PreparedStatements(this.#db);
     try {
       this.#db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;');
       migrate(this.#db);
@@ -99,36 +100,36 @@ class SqliteEngine implements SyncEngine {
   }
 
   read(collection: string, key: string): Row | undefined {
-    return this.#statement('SELECT key, value AS json, version FROM documents WHERE collection = ? AND key = ?').get(
+    return this.#statements.get('SELECT key, value AS json, version FROM documents WHERE collection = ? AND key = ?').get(
       collection,
       key,
     ) as Row | undefined;
   }
 
   write(collection: string, key: string, json: string, version: number): void {
-    this.#statement(
+    this.#statements.get(
       `INSERT INTO documents (collection, key, value, version) VALUES (?, ?, ?, ?)
        ON CONFLICT (collection, key) DO UPDATE SET value = excluded.value, version = excluded.version`,
     ).run(collection, key, json, version);
   }
 
   remove(collection: string, key: string): boolean {
-    return this.#statement('DELETE FROM documents WHERE collection = ? AND key = ?').run(collection, key).changes > 0;
+    return this.#statements.get('DELETE FROM documents WHERE collection = ? AND key = ?').run(collection, key).changes > 0;
   }
 
   scan(collection: string, range: KeyRange, limit: number | undefined): Row[] {
     const sql = `SELECT key, value AS json, version FROM documents WHERE ${rangeCondition(range)} ORDER BY key LIMIT ?`;
     // LIMIT -1 is SQLite for "no limit".
-    return this.#statement(sql).all(...rangeParameters(collection, range), limit ?? -1) as unknown as Row[];
+    return this.#statements.get(sql).all(...rangeParameters(collection, range), limit ?? -1) as unknown as Row[];
   }
 
   count(collection: string, range: KeyRange): number {
     const sql = `SELECT count(*) AS n FROM documents WHERE ${rangeCondition(range)}`;
-    return (this.#statement(sql).get(...rangeParameters(collection, range)) as { n: number }).n;
+    return (this.#statements.get(sql).get(...rangeParameters(collection, range)) as { n: number }).n;
   }
 
   nextVersion(): number {
-    return (this.#statement('UPDATE version_counter SET value = value + 1 RETURNING value').get() as { value: number }).value;
+    return (this.#statements.get('UPDATE version_counter SET value = value + 1 RETURNING value').get() as { value: number }).value;
   }
 
   begin(): void {
@@ -158,12 +159,6 @@ class SqliteEngine implements SyncEngine {
     moveEventsOutOfStoreFile(this.#db, eventsPath, eventLog);
   }
 
-  /** Prepared once per SQL text; the few shapes of range query are each their own text. */
-  #statement(sql: string): StatementSync {
-    let statement = this.#statements.get(sql);
-    if (!statement) this.#statements.set(sql, (statement = this.#db.prepare(sql)));
-    return statement;
-  }
 }
 
 // TEXT compares with memcmp on UTF-8 here (BINARY collation), i.e. in code point order,

@@ -9,7 +9,7 @@
 // carries its own copy of Node's type stripper, some 16 MB more resident memory.
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
-import { SQLITE_BUSY_TIMEOUT_MS } from './sqlite-busy.ts';
+import { SQLITE_BUSY_TIMEOUT_MS } from './sqlite-connection.ts';
 
 const CHECKPOINT_MS = 100;
 
